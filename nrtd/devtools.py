@@ -1,0 +1,188 @@
+"""The two commands of the README: ``make run`` and ``make test`` call this module.
+
+``python -m nrtd.devtools run``   — database, migrations, demo data, web server, Celery worker
+                                    and beat; Ctrl-C stops them all.
+``python -m nrtd.devtools test``  — database, then pytest (extra arguments go to pytest).
+
+Where the database comes from:
+
+1. ``DATABASE_URL`` names a superuser (as on a development machine with a local PostgreSQL):
+   the two roles the application needs are created there — ``nrtd_owner``, which owns the
+   tables and runs migrations, and ``nrtd_app``, which the application connects as (not
+   superuser, not BYPASSRLS, not the owner) — with passwords kept in ``.data/secrets.json``.
+2. ``DATABASE_URL`` names an ordinary role: it is used as the application role, and
+   ``DATABASE_OWNER_URL`` must name the owner role (production-like).
+3. No ``DATABASE_URL``: an embedded PostgreSQL (the pgserver package) is started in
+   ``.data/postgres`` and treated as in case 1.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import psycopg
+from psycopg import sql
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(os.environ.get("NRTD_DATA_DIR", BASE_DIR / ".data"))
+APP_ROLE = "nrtd_app"
+OWNER_ROLE = "nrtd_owner"
+DATABASE_NAME = os.environ.get("NRTD_DATABASE_NAME", "nrtd")
+
+
+def say(message: str) -> None:
+    print(f"[nrtd] {message}", flush=True)
+
+
+def _secrets() -> dict[str, str]:
+    path = DATA_DIR / "secrets.json"
+    values = json.loads(path.read_text()) if path.exists() else {}
+    changed = False
+    for key in ("app_password", "owner_password"):
+        if key not in values:
+            values[key] = secrets.token_urlsafe(24)
+            changed = True
+    if changed:
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values, indent=2))
+        path.chmod(0o600)
+    return values
+
+
+def _url_for(admin: psycopg.Connection, role: str, password: str, database: str) -> str:
+    info = admin.info
+    host = info.host
+    # A socket folder goes into the URL percent-encoded in the host part.
+    host_part = quote(host, safe="") if host.startswith("/") else host
+    return f"postgresql://{role}:{quote(password, safe='')}@{host_part}:{info.port}/{database}"
+
+
+def _is_superuser(url: str) -> bool:
+    with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+        return bool(conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0])
+
+
+def ensure_roles(admin_url: str) -> dict[str, str]:
+    """Create (or refresh) the owner and application roles and the database; return their URLs."""
+    values = _secrets()
+    with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as admin:
+        for role, password, extra in (
+            (OWNER_ROLE, values["owner_password"], sql.SQL("CREATEDB")),
+            (APP_ROLE, values["app_password"], sql.SQL("NOCREATEDB")),
+        ):
+            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+            verb = sql.SQL("ALTER") if exists else sql.SQL("CREATE")
+            admin.execute(
+                sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS {} PASSWORD {}").format(
+                    verb, sql.Identifier(role), extra, sql.Literal(password)
+                )
+            )
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone():
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(DATABASE_NAME), sql.Identifier(OWNER_ROLE))
+            )
+        return {
+            "DATABASE_URL": _url_for(admin, APP_ROLE, values["app_password"], DATABASE_NAME),
+            "DATABASE_OWNER_URL": _url_for(admin, OWNER_ROLE, values["owner_password"], DATABASE_NAME),
+        }
+
+
+def start_embedded_postgres():
+    import pgserver
+
+    folder = DATA_DIR / "postgres"
+    folder.mkdir(parents=True, exist_ok=True)
+    say(f"starting the embedded PostgreSQL in {folder}")
+    # cleanup_mode="stop": the server stops when this process ends; its data stays.
+    server = pgserver.get_server(folder, cleanup_mode="stop")
+    return server, server.get_uri()
+
+
+def prepare_database() -> tuple[dict[str, str], object | None]:
+    """Environment variables for the application's database, and the embedded server if any."""
+    url = os.environ.get("DATABASE_URL")
+    server = None
+    if not url:
+        server, url = start_embedded_postgres()
+    elif not _is_superuser(url):
+        if not os.environ.get("DATABASE_OWNER_URL"):
+            sys.exit("DATABASE_URL is an ordinary role: set DATABASE_OWNER_URL to the role that owns the tables.")
+        return {}, None
+    return ensure_roles(url), server
+
+
+def manage(*args: str, env: dict[str, str]) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True)
+
+
+def run() -> None:
+    extra, server = prepare_database()
+    env = {**os.environ, **extra}
+    env.setdefault("NRTD_MODE", "development")
+    port = env.get("PORT", "8000")
+    say("migrating")
+    manage("migrate", "--no-input", env=env)
+    say("loading the demo")
+    manage("load_demo", env=env)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "nrtd", "worker", "--beat", "--loglevel", "INFO",
+             "--concurrency", "2", "--schedule", str(DATA_DIR / "celerybeat-schedule")],
+            env=env,
+            cwd=BASE_DIR,
+        ),
+        subprocess.Popen(
+            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+            env=env,
+            cwd=BASE_DIR,
+        ),
+    ]
+    say(f"NRTD is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
+    manage("load_demo", "--print-only", env=env)
+    try:
+        while all(child.poll() is None for child in children):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGINT)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        del server
+
+
+def test(pytest_args: list[str]) -> int:
+    extra, server = prepare_database()
+    env = {**os.environ, **extra, "NRTD_MODE": "test"}
+    try:
+        result = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR)
+    finally:
+        del server
+    return result.returncode
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"run", "test"}:
+        print(__doc__)
+        return 2
+    if argv[0] == "run":
+        run()
+        return 0
+    return test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

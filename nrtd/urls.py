@@ -1,0 +1,36 @@
+"""Every address of the site. See docs/architecture.md for the map and the tenancy rules."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from recommendations import api as recommendations_api
+from recommendations import urls as recommendations_urls
+from tenants import urls as tenants_urls
+from tenants.api import MeView
+from tenants.views import health, pages
+
+state_api_router = SimpleRouter()
+state_api_router.register("recommendations", recommendations_api.RecommendationViewSet, basename="recommendation")
+
+workspace_urlpatterns = tenants_urls.workspace_urlpatterns + recommendations_urls.workspace_urlpatterns
+portal_urlpatterns = recommendations_urls.portal_urlpatterns
+
+api_urlpatterns = [
+    path("me/", MeView.as_view(), name="me"),
+    path("states/<slug:state_slug>/", include((state_api_router.urls, "state-api"))),
+]
+
+urlpatterns = [
+    path("", pages.HomeView.as_view(), name="home"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("accounts/", include((tenants_urls.account_urlpatterns, "accounts"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("platform/", include((tenants_urls.platform_urlpatterns, "platform"))),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/v1/", include((api_urlpatterns, "api"))),
+    path("<slug:state_slug>/workspace/", include((workspace_urlpatterns, "workspace"))),
+    path("<slug:state_slug>/", include((portal_urlpatterns, "portal"))),
+]

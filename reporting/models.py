@@ -1,0 +1,1 @@
+"""Reporting calendar, report drafts and dashboards (to come: issue #7)."""

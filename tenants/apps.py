@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class TenantsConfig(AppConfig):
+    name = "tenants"
+    verbose_name = _("States and people")
+
+    def ready(self) -> None:
+        from tenants import rls
+
+        post_migrate.connect(rls.after_migrate, dispatch_uid="nrtd-row-level-security")

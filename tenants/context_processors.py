@@ -1,0 +1,12 @@
+from django.conf import settings
+from django.utils import translation
+
+
+def nrtd(request):
+    """What every page's layout needs: the State in view, the person's role, the text direction."""
+    return {
+        "current_state": getattr(request, "state", None),
+        "current_membership": getattr(request, "membership", None),
+        "text_direction": "rtl" if translation.get_language_bidi() else "ltr",
+        "site_languages": settings.LANGUAGES,
+    }

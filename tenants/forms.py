@@ -1,0 +1,63 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from tenants.models import State, User, validate_state_slug
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+class StateCreateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Short name in addresses"),
+        max_length=60,
+        validators=[validate_state_slug],
+        help_text=_("Lower-case letters, digits and hyphens, such as “slovenia”."),
+    )
+    iso3 = forms.RegexField(
+        label=_("ISO 3166 alpha-3 code"),
+        regex=r"^[A-Za-z]{3}$",
+        error_messages={"invalid": _("Three letters, such as SVN.")},
+    )
+    content_languages = forms.MultipleChoiceField(
+        label=_("Content languages"),
+        choices=LANGUAGE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        initial=["en"],
+    )
+    default_language = forms.ChoiceField(label=_("Default language"), choices=LANGUAGE_CHOICES, initial="en")
+    portal_enabled = forms.BooleanField(label=_("Public portal on"), required=False)
+    admin_email = forms.EmailField(label=_("First administrator's e-mail address"))
+    admin_name = forms.CharField(label=_("First administrator's name"), max_length=200, required=False)
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if State.objects.filter(slug=slug).exists():
+            raise forms.ValidationError(_("Another State already uses this short name."))
+        return slug
+
+    def clean_iso3(self):
+        iso3 = self.cleaned_data["iso3"].upper()
+        if State.objects.filter(iso3=iso3).exists():
+            raise forms.ValidationError(_("Another State already has this code."))
+        return iso3
+
+    def clean(self):
+        data = super().clean()
+        languages = data.get("content_languages") or []
+        if data.get("default_language") and languages and data["default_language"] not in languages:
+            self.add_error("default_language", _("The default language must be one of the content languages."))
+        return data
+
+
+class PasswordLinkForm(PasswordResetForm):
+    """Password reset that also reaches people who never set a password (invited administrators).
+
+    Django's own form skips accounts without a usable password; an invited administrator has
+    none until they follow their first link.
+    """
+
+    def get_users(self, email):
+        return User.objects.filter(email__iexact=email, is_active=True)

@@ -1,0 +1,205 @@
+"""States (the tenants), people, and who may do what in which State."""
+
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+# First path segments that belong to the site, so no State may take them as its slug.
+RESERVED_SLUGS = frozenset(
+    {"api", "accounts", "platform", "static", "media", "i18n", "healthz", "readyz", "admin", "workspace"}
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> User:
+        if not email:
+            raise ValueError("A user needs an e-mail address")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> User:
+        # The hosting office's administrators: they run the platform, they are not Django
+        # superusers (a superuser passes every permission check, inside every State).
+        fields.setdefault("is_platform_admin", True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_platform_admin = models.BooleanField(
+        _("platform administrator"),
+        default=False,
+        help_text=_("Works for the hosting office: provisions and supports States."),
+    )
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or self.email
+
+    def get_full_name(self) -> str:
+        return self.name or self.email
+
+    def get_short_name(self) -> str:
+        return self.name or self.email
+
+
+def validate_state_slug(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(_("“%(slug)s” is reserved by the site."), params={"slug": value})
+
+
+class State(models.Model):
+    """A State using the platform: the tenant. Its rows carry ``state_id``."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name in addresses"),
+        max_length=60,
+        unique=True,
+        validators=[validate_state_slug],
+        help_text=_("Lower-case letters, digits and hyphens; it appears in every address of the State."),
+    )
+    iso3 = models.CharField(
+        _("ISO 3166 alpha-3 code"),
+        max_length=3,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Three capital letters, such as SVN."))],
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    content_languages = ArrayField(
+        models.CharField(max_length=16),
+        verbose_name=_("content languages"),
+        default=list,
+        help_text=_("Languages the State's recommendations and reports are kept in."),
+    )
+    default_language = models.CharField(_("default language"), max_length=16, default="en")
+    portal_enabled = models.BooleanField(_("public portal"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("State")
+        verbose_name_plural = _("States")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def clean(self) -> None:
+        if self.content_languages and self.default_language not in self.content_languages:
+            raise ValidationError(
+                {"default_language": _("The default language must be one of the content languages.")}
+            )
+
+
+class StateOwned(models.Model):
+    """Base of every model whose rows belong to one State.
+
+    The scoped manager refuses to query unless a State scope is active (tenants.scoping), and
+    row-level security in PostgreSQL admits only the current State's rows (tenants.rls).
+    """
+
+    state = models.ForeignKey(State, on_delete=models.CASCADE, related_name="+", verbose_name=_("State"))
+
+    objects = ScopedManager(state="state")
+
+    class Meta:
+        abstract = True
+
+
+class Role(models.TextChoices):
+    STATE_ADMIN = "admin", _("State administrator")
+    SECRETARIAT = "secretariat", _("Secretariat officer")
+    FOCAL_POINT = "focal_point", _("Focal point")
+    OBSERVER = "observer", _("Observer")
+
+
+class Membership(StateOwned):
+    """A person's role in one State. A person may belong to several States, with a role in each."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "user"], name="membership_unique_per_state"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()}"
+
+
+class HistoryEntry(models.Model):
+    """One change to one row of State data, written by a database trigger (tenants.history).
+
+    Written for every insert, update and delete on every State-owned table, whether it came
+    from the ORM, a bulk update or raw SQL. ``context`` points at pghistory's context row: who
+    made the change, from which page or job. The application's role may insert here but neither
+    update nor delete, so history cannot be rewritten from the application.
+    """
+
+    class Operation(models.TextChoices):
+        INSERT = "I", _("created")
+        UPDATE = "U", _("changed")
+        DELETE = "D", _("deleted")
+
+    # No foreign-key constraint: history outlives the rows it describes.
+    state = models.ForeignKey(
+        State, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("State")
+    )
+    table_name = models.CharField(max_length=100)
+    row_id = models.CharField(max_length=64)
+    operation = models.CharField(max_length=1, choices=Operation.choices)
+    changed_at = models.DateTimeField()
+    context = models.ForeignKey(
+        "pghistory.Context", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
+    )
+    # For an update, only the columns that changed; for an insert or delete, the whole row.
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    objects = ScopedManager(state="state")
+
+    class Meta:
+        db_table = "nrtd_history"
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        indexes = [
+            models.Index(fields=["state", "table_name", "row_id", "changed_at"], name="history_row_idx"),
+        ]

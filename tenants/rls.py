@@ -1,0 +1,91 @@
+"""Row-level security: PostgreSQL's own wall between States.
+
+After every ``migrate`` (run as the tables' owner), every table with a ``state_id`` column gets
+row-level security enabled and forced, and one policy: a row is visible and writable only when
+its ``state_id`` equals the transaction's ``nrtd.state_id`` setting, or when ``nrtd.bypass`` is
+on (tenants.scoping.cross_state_access). Applying it to every such table, rather than in each
+migration, means a new State-owned model cannot be forgotten; tests/tenants/test_rls.py checks
+the catalogue.
+
+The application's role gets data privileges only (no DDL), so it can neither alter nor drop a
+policy.
+"""
+
+from __future__ import annotations
+
+from django.apps import apps
+from django.conf import settings
+from django.db import connections
+
+from tenants.history import HISTORY_TABLE, install_history_triggers
+
+POLICY_NAME = "nrtd_state_isolation"
+POLICY_PREDICATE = (
+    "(state_id = nullif(current_setting('nrtd.state_id', true), '')::bigint"
+    " OR coalesce(current_setting('nrtd.bypass', true), '') = 'on')"
+)
+
+
+def state_owned_tables(using: str = "default") -> list[str]:
+    """Every ordinary table in the current schema that has a ``state_id`` column."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT c.relname
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid
+            WHERE n.nspname = current_schema()
+              AND c.relkind IN ('r', 'p')
+              AND a.attname = 'state_id'
+              AND NOT a.attisdropped
+            ORDER BY c.relname
+            """
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def apply_row_level_security(using: str) -> list[str]:
+    """Enable, force and (re)create the isolation policy on every State-owned table."""
+    connection = connections[using]
+    quote = connection.ops.quote_name
+    tables = state_owned_tables(using)
+    with connection.cursor() as cursor:
+        for table in tables:
+            name = quote(table)
+            cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+            cursor.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+            cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {name}")
+            cursor.execute(
+                f"CREATE POLICY {POLICY_NAME} ON {name} USING {POLICY_PREDICATE}"
+                f" WITH CHECK {POLICY_PREDICATE}"
+            )
+    return tables
+
+
+def grant_application_role(using: str) -> None:
+    """Give the application's role data privileges on everything the owner created."""
+    app_role = settings.DATABASES["default"]["USER"]
+    owner_role = settings.DATABASES[using]["USER"]
+    if not app_role or app_role == owner_role:
+        return
+    connection = connections[using]
+    role = connection.ops.quote_name(app_role)
+    with connection.cursor() as cursor:
+        cursor.execute(f"GRANT USAGE ON SCHEMA public TO {role}")
+        cursor.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}")
+        # History is append-only for the application.
+        cursor.execute(f"REVOKE UPDATE, DELETE ON {connection.ops.quote_name(HISTORY_TABLE)} FROM {role}")
+
+
+def after_migrate(sender, using: str = "default", **kwargs) -> None:
+    """Raise the database's walls and history over whatever the migrations created."""
+    # post_migrate fires once per installed app; the work is idempotent, so do it once, after
+    # the last app has created its tables.
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    tables = apply_row_level_security(using)
+    install_history_triggers(using, tables)
+    grant_application_role(using)

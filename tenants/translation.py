@@ -1,0 +1,8 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from tenants.models import State
+
+
+@register(State)
+class StateTranslation(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,32 @@
+"""The landing page, the workspace home and the members list."""
+
+from django.views.generic import ListView, TemplateView
+
+from tenants.models import Membership
+from tenants.queries import memberships_of, states_with_portal
+from tenants.views.mixins import StatePermissionMixin
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            portals=states_with_portal(),
+            memberships=memberships_of(self.request.user),
+            **kwargs,
+        )
+
+
+class WorkspaceHomeView(StatePermissionMixin, TemplateView):
+    permission_required = "tenants.view_workspace"
+    template_name = "tenants/workspace_home.html"
+
+
+class MemberListView(StatePermissionMixin, ListView):
+    permission_required = "tenants.view_members"
+    template_name = "tenants/member_list.html"
+    context_object_name = "members"
+
+    def get_queryset(self):
+        return Membership.objects.select_related("user").order_by("role", "user__email")
