@@ -79,7 +79,6 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,6 +93,11 @@ MIDDLEWARE = [
     # Axes last, as its documentation asks, so it sees the final authentication outcome.
     "axes.middleware.AxesMiddleware",
 ]
+
+if PRODUCTION:
+    # Production serves collected static files itself; development and tests use Django's
+    # finders (runserver, the live server of the browser tests).
+    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "nrtd.urls"
 WSGI_APPLICATION = "nrtd.wsgi.application"

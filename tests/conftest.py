@@ -1,0 +1,88 @@
+"""Test database, personas and planted data shared by the whole suite.
+
+The test database is created and migrated by the owner role (the ``owner`` connection), exactly
+as production migrates; the tests then connect as the application role, so row-level security
+binds every query a test makes, as it binds the running site.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connections
+
+from tests.factories import PlantedData, plant
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+    with django_db_blocker.unblock():
+        owner = connections["owner"]
+        original_name = owner.settings_dict["NAME"]
+        test_name = owner.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
+        default = connections["default"]
+        default.close()
+        default.settings_dict["NAME"] = test_name
+        settings.DATABASES["default"]["NAME"] = test_name
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connections[alias].close()
+        owner.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.AXES_ENABLED = True
+
+
+@pytest.fixture
+def planted(db) -> PlantedData:
+    """Two States with entities, people in every role and recommendations (in the test's transaction)."""
+    return plant()
+
+
+def _truncate_everything() -> None:
+    """Remove committed test data through the owner (TRUNCATE bypasses RLS, so only it may)."""
+    with connections["owner"].cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE tenants_state, tenants_user, nrtd_history, pghistory_context, axes_accessattempt,"
+            " axes_accesslog, axes_accessfailurelog, django_session CASCADE"
+        )
+
+
+@pytest.fixture
+def committed(django_db_blocker):
+    """Planted data committed for real, for tests where another thread or process must see it
+    (a Celery worker, the browser's web server). Cleaned up afterwards."""
+    with django_db_blocker.unblock():
+        _truncate_everything()
+        data = plant()
+        yield data
+        for alias in connections:
+            connections[alias].close()
+        _truncate_everything()
+
+
+@dataclass(frozen=True)
+class Services:
+    redis_url: str
+
+
+@pytest.fixture(scope="session")
+def redis_service() -> Services:
+    """The real Redis broker. Missing: skipped on a developer's machine, a failure under CI."""
+    import redis
+
+    url = os.environ.get("NRTD_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Redis is not reachable at {url} under CI: {exc}")
+        pytest.skip(f"Redis is not reachable at {url}")
+    return Services(redis_url=url)

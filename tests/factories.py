@@ -1,0 +1,126 @@
+"""Planted data: two States, a person for each persona, a row in every State-owned table.
+
+The isolation tests rely on State B's rows carrying the marker ``BETA-ONLY`` in their texts, so a
+page of State A that shows any of them is caught by a plain text search.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import factory
+
+from recommendations.models import Entity, FocalPoint, Mechanism, Position, Recommendation
+from tenants.models import Role, State, User
+from tenants.scoping import cross_state_access, state_context
+from tenants.services import membership_set
+
+PASSWORD = "correct horse battery staple"
+B_MARKER = "BETA-ONLY"
+A_UNPUBLISHED_MARKER = "ALPHA-UNPUBLISHED"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    name = factory.Faker("name")
+    password = factory.django.Password(PASSWORD)
+
+
+class StateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = State
+
+    name = factory.Sequence(lambda n: f"State {n}")
+    slug = factory.Sequence(lambda n: f"state-{n}")
+    iso3 = factory.Sequence(lambda n: f"X{chr(65 + n // 26 % 26)}{chr(65 + n % 26)}")
+    content_languages = factory.LazyFunction(lambda: ["en", "fr"])
+    default_language = "en"
+    portal_enabled = True
+
+
+@dataclass
+class PlantedState:
+    state: State
+    entity: Entity
+    published: Recommendation
+    unpublished: Recommendation
+    people: dict[str, User] = field(default_factory=dict)
+
+
+@dataclass
+class PlantedData:
+    a: PlantedState
+    b: PlantedState
+    platform_admin: User
+    outsider: User
+
+    def persona(self, name: str) -> User | None:
+        """The personas of the isolation tests, by name (``anonymous`` is None)."""
+        return {
+            "anonymous": None,
+            "a_admin": self.a.people["admin"],
+            "a_secretariat": self.a.people["secretariat"],
+            "a_focal_point": self.a.people["focal_point"],
+            "a_observer": self.a.people["observer"],
+            "b_admin": self.b.people["admin"],
+            "platform_admin": self.platform_admin,
+            "outsider": self.outsider,
+        }[name]
+
+
+def _plant_state(
+    *, slug: str, name: str, iso3: str, portal: bool, marker: str, unpublished_marker: str = ""
+) -> PlantedState:
+    state = StateFactory(slug=slug, name=name, iso3=iso3, portal_enabled=portal)
+    mechanism = Mechanism.objects.get(code="UPR")
+    with state_context(state):
+        entity = Entity.objects.create(state=state, name=f"Ministry of Justice of {name} {marker}")
+        Entity.objects.create(state=state, name=f"Ministry of Education of {name} {marker}", parent=entity)
+        published = Recommendation.objects.create(
+            state=state,
+            mechanism=mechanism,
+            symbol=f"A/HRC/99/{iso3}",
+            paragraph="1.1",
+            text=f"Ratify the Convention against enforced disappearance ({name}) {marker}",
+            position=Position.SUPPORTED,
+            published=True,
+            external_id=f"{slug}-published",
+        )
+        unpublished = Recommendation.objects.create(
+            state=state,
+            mechanism=mechanism,
+            symbol=f"A/HRC/99/{iso3}",
+            paragraph="1.2",
+            text=f"Strengthen the national human rights institution ({name}) {marker} {unpublished_marker}",
+            position=Position.NOTED,
+            published=False,
+        )
+    people = {}
+    for role_name, role in (
+        ("admin", Role.STATE_ADMIN),
+        ("secretariat", Role.SECRETARIAT),
+        ("focal_point", Role.FOCAL_POINT),
+        ("observer", Role.OBSERVER),
+    ):
+        user = UserFactory(email=f"{role_name}@{slug}.example.org", name=f"{role_name} of {name}")
+        membership = membership_set(state=state, user=user, role=role)
+        if role == Role.FOCAL_POINT:
+            with state_context(state):
+                FocalPoint.objects.create(state=state, membership=membership, entity=entity)
+        people[role_name] = user
+    return PlantedState(state=state, entity=entity, published=published, unpublished=unpublished, people=people)
+
+
+def plant() -> PlantedData:
+    with cross_state_access():
+        a = _plant_state(
+            slug="alpha", name="Alphaland", iso3="XAA", portal=True, marker="", unpublished_marker=A_UNPUBLISHED_MARKER
+        )
+        b = _plant_state(slug="beta", name="Betaland", iso3="XBB", portal=False, marker=B_MARKER)
+        platform_admin = UserFactory(email="platform@example.org", name="Platform admin", is_platform_admin=True)
+        outsider = UserFactory(email="outsider@example.org", name="Outsider")
+    return PlantedData(a=a, b=b, platform_admin=platform_admin, outsider=outsider)

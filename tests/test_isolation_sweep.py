@@ -1,0 +1,253 @@
+"""Every URL of the site × every persona, with data planted in two States.
+
+``ROUTES`` says, for every named URL pattern, what kind of page it is and how to fill its
+arguments. ``test_every_url_pattern_is_in_the_sweep`` fails when a pattern is added without an
+entry here, so no later feature can skip the sweep.
+
+What must hold:
+- another State's object, under either State's address, is 404 for everyone;
+- a workspace or State API address of State A is 404 to anyone who is not a member of A
+  (platform administrators included), and sends anonymous visitors to sign in (HTML) or answers
+  401 (API), whether or not the State exists;
+- no page or API answer of State A ever contains State B's marker text;
+- the portal shows published data only, and only for a State whose portal is on;
+- the platform console is 404 to everyone but platform administrators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.factories import A_UNPUBLISHED_MARKER, B_MARKER, PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "anonymous",
+    "a_admin",
+    "a_secretariat",
+    "a_focal_point",
+    "a_observer",
+    "b_admin",
+    "platform_admin",
+    "outsider",
+]
+A_MEMBERS = {"a_admin", "a_secretariat", "a_focal_point", "a_observer"}
+
+
+@dataclass(frozen=True)
+class Route:
+    kind: str  # public, authenticated, platform, workspace, state-api, portal
+    # Which planted object fills <pk>: "published" or "unpublished"; None when there is no <pk>.
+    obj: str | None = None
+    # Personas (members of A) for whom the role check refuses the page with 403.
+    refused: frozenset[str] = frozenset()
+    # Extra URL arguments that are not State or object ids.
+    kwargs: tuple[tuple[str, str], ...] = ()
+    method: str = "get"
+
+
+ROUTES: dict[str, Route] = {
+    "home": Route("public"),
+    "healthz": Route("public"),
+    "readyz": Route("public"),
+    "set_language": Route("public", method="post"),
+    "accounts:login": Route("public"),
+    "accounts:logout": Route("public", method="post"),
+    "accounts:password_reset": Route("public"),
+    "accounts:password_reset_done": Route("public"),
+    "accounts:password_reset_confirm": Route("public", kwargs=(("uidb64", "MQ"), ("token", "set-password"))),
+    "accounts:password_reset_complete": Route("public"),
+    "api-schema": Route("public"),
+    "api-docs": Route("public"),
+    "api:me": Route("authenticated"),
+    "platform:home": Route("platform"),
+    "platform:state-create": Route("platform"),
+    "workspace:home": Route("workspace"),
+    "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
+    "workspace:recommendation-list": Route("workspace"),
+    "workspace:recommendation-detail": Route("workspace", obj="published"),
+    "api:state-api:recommendation-list": Route("state-api"),
+    "api:state-api:recommendation-detail": Route("state-api", obj="published"),
+    "portal:home": Route("portal"),
+    "portal:recommendation-detail": Route("portal", obj="published"),
+}
+
+
+def all_url_names(resolver=None, prefix: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            names |= all_url_names(pattern, namespace)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern.pattern}>")
+    return names
+
+
+def test_every_url_pattern_is_in_the_sweep():
+    assert all_url_names() - set(ROUTES) == set(), "add the new URL patterns to ROUTES"
+    assert set(ROUTES) - all_url_names() == set(), "remove patterns that no longer exist"
+
+
+def login(client, planted, persona: str):
+    user = planted.persona(persona)
+    if user is not None:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return user
+
+
+def url_for(name: str, route: Route, *, state, obj=None) -> str:
+    kwargs = dict(route.kwargs)
+    if route.kind in {"workspace", "state-api", "portal"}:
+        kwargs["state_slug"] = state.slug
+    if route.obj:
+        kwargs["pk"] = obj.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def expected_status(route: Route, persona: str) -> int | str:
+    if route.kind == "public":
+        return "ok"
+    if route.kind == "authenticated":
+        return 401 if persona == "anonymous" else 200
+    if route.kind == "platform":
+        return "login" if persona == "anonymous" else (200 if persona == "platform_admin" else 404)
+    if route.kind == "workspace":
+        if persona == "anonymous":
+            return "login"
+        if persona not in A_MEMBERS:
+            return 404
+        return 403 if persona in route.refused else 200
+    if route.kind == "state-api":
+        if persona == "anonymous":
+            return 401
+        if persona not in A_MEMBERS:
+            return 404
+        return 403 if persona in route.refused else 200
+    if route.kind == "portal":
+        return 200
+    raise AssertionError(route.kind)
+
+
+def check(response, expected) -> None:
+    if expected == "ok":
+        assert response.status_code < 400, response.status_code
+    elif expected == "login":
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login") + "?next=")
+    else:
+        assert response.status_code == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ROUTES))
+def test_state_a_addresses(client, planted, name, persona):
+    """A's own addresses: the right door for each persona, and never a trace of B."""
+    route = ROUTES[name]
+    login(client, planted, persona)
+    obj = getattr(planted.a, route.obj) if route.obj else None
+    response = getattr(client, route.method)(url_for(name, route, state=planted.a.state, obj=obj))
+    check(response, expected_status(route, persona))
+    body = response.content.decode(errors="replace")
+    assert B_MARKER not in body
+    if route.kind == "portal":
+        assert A_UNPUBLISHED_MARKER not in body
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.obj))
+def test_another_states_object_is_404(client, planted, name, persona):
+    """B's object under A's address, and B's unpublished object on the portal: 404."""
+    route = ROUTES[name]
+    login(client, planted, persona)
+    response = client.get(url_for(name, route, state=planted.a.state, obj=getattr(planted.b, route.obj)))
+    expected = expected_status(route, persona)
+    if expected in (200, 403):
+        expected = 404
+    check(response, expected)
+    assert B_MARKER not in response.content.decode(errors="replace")
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind in {"workspace", "state-api", "portal"}))
+def test_state_b_addresses_refuse_state_a_people(client, planted, name, persona):
+    """B's addresses with B's objects: its portal is off, and A's people are strangers there."""
+    route = ROUTES[name]
+    login(client, planted, persona)
+    obj = getattr(planted.b, route.obj) if route.obj else None
+    response = client.get(url_for(name, route, state=planted.b.state, obj=obj))
+    if route.kind == "portal":
+        check(response, 404)
+    elif persona == "anonymous":
+        check(response, "login" if route.kind == "workspace" else 401)
+    elif persona == "b_admin":
+        check(response, 200)
+    else:
+        check(response, 404)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.kind in {"workspace", "state-api", "portal"}))
+def test_unknown_state_looks_like_any_state_to_strangers(client, planted, name, persona):
+    route = ROUTES[name]
+    login(client, planted, persona)
+    kwargs = dict(route.kwargs, state_slug="no-such-state")
+    if route.obj:
+        kwargs["pk"] = getattr(planted.a, route.obj).pk
+    response = client.get(reverse(name, kwargs=kwargs))
+    if persona == "anonymous" and route.kind == "workspace":
+        check(response, "login")
+    elif persona == "anonymous" and route.kind == "state-api":
+        check(response, 401)
+    else:
+        check(response, 404)
+
+
+def test_portal_shows_only_published_recommendations(client, planted):
+    response = client.get(reverse("portal:home", kwargs={"state_slug": planted.a.state.slug}))
+    assert [r.pk for r in response.context["recommendations"]] == [planted.a.published.pk]
+    response = client.get(
+        reverse("portal:recommendation-detail", kwargs={"state_slug": planted.a.state.slug, "pk": planted.a.unpublished.pk})
+    )
+    assert response.status_code == 404
+
+
+def test_workspace_list_shows_exactly_the_states_own_rows(client, planted):
+    login(client, planted, "a_observer")
+    response = client.get(reverse("workspace:recommendation-list", kwargs={"state_slug": planted.a.state.slug}))
+    assert sorted(r.pk for r in response.context["recommendations"]) == sorted(
+        [planted.a.published.pk, planted.a.unpublished.pk]
+    )
+
+
+def test_api_list_shows_exactly_the_states_own_rows(client, planted):
+    login(client, planted, "b_admin")
+    response = client.get(reverse("api:state-api:recommendation-list", kwargs={"state_slug": planted.b.state.slug}))
+    assert sorted(row["id"] for row in response.json()["results"]) == sorted(
+        [planted.b.published.pk, planted.b.unpublished.pk]
+    )
+
+
+def test_api_token_authentication_is_isolated_too(client, planted):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=planted.a.people["admin"])
+    headers = {"Authorization": f"Token {token.key}"}
+    own = client.get(reverse("api:state-api:recommendation-list", kwargs={"state_slug": "alpha"}), headers=headers)
+    other = client.get(reverse("api:state-api:recommendation-list", kwargs={"state_slug": "beta"}), headers=headers)
+    assert (own.status_code, other.status_code) == (200, 404)
+    assert own.json()["count"] == 2
+
+
+def test_sign_in_with_the_password_reaches_the_workspace(client, planted):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "admin@alpha.example.org", "password": PASSWORD, "next": "/alpha/workspace/"},
+        follow=True,
+    )
+    assert response.redirect_chain == [("/alpha/workspace/", 302)]
+    assert response.context["current_state"] == planted.a.state
