@@ -56,7 +56,7 @@ def _truncate_everything() -> None:
 
 
 @pytest.fixture
-def committed(django_db_blocker):
+def committed(django_db_setup, django_db_blocker):
     """Planted data committed for real, for tests where another thread or process must see it
     (a Celery worker, the browser's web server). Cleaned up afterwards."""
     with django_db_blocker.unblock():

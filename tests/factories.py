@@ -78,8 +78,8 @@ def _plant_state(
     state = StateFactory(slug=slug, name=name, iso3=iso3, portal_enabled=portal)
     mechanism = Mechanism.objects.get(code="UPR")
     with state_context(state):
-        entity = Entity.objects.create(state=state, name=f"Ministry of Justice of {name} {marker}")
-        Entity.objects.create(state=state, name=f"Ministry of Education of {name} {marker}", parent=entity)
+        entity = Entity.objects.create(state=state, name=f"Ministry of Justice of {name} {marker}".strip())
+        Entity.objects.create(state=state, name=f"Ministry of Education of {name} {marker}".strip(), parent=entity)
         published = Recommendation.objects.create(
             state=state,
             mechanism=mechanism,

@@ -1,7 +1,6 @@
 """The hosting office's console: every State, and the form that creates one."""
 
 from django.contrib import messages
-from django.db.models import Count
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
@@ -38,7 +37,12 @@ class StateCreateView(PlatformAdminMixin, FormView):
         )
         link = PasswordLinkForm(data={"email": admin.email})
         if link.is_valid():
-            link.save(request=self.request, use_https=self.request.is_secure())
+            link.save(
+                request=self.request,
+                use_https=self.request.is_secure(),
+                email_template_name="accounts/password_reset_email.txt",
+                subject_template_name="accounts/password_reset_subject.txt",
+            )
         messages.success(
             self.request,
             _("%(state)s was created. %(email)s has been sent a link to set their password.")

@@ -1,0 +1,627 @@
+"""Helpers shared by the import parsers: text cleaning, value parsing, file safety.
+
+Everything here is pure Python and free of Django, so parsers stay testable on their own.
+Functions that interpret a value return ``None`` (or an empty string) when the value is not
+recognised, rather than guessing: the parsers turn that into a review flag.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import io
+import re
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
+from typing import IO, Any
+
+import ijson
+
+from .records import ImportFormatError
+
+# --- Whitespace and labels -------------------------------------------------------------------
+
+# Characters str.split() does not count as space but that only carry typesetting intent
+# (the no-break spaces of &nbsp; and French typography are already spaces to str.split()).
+# U+2011 is the non-breaking hyphen UN documents put in symbols such as CRC/C/SVN/CO/5-6.
+_CHARACTER_FIXES = {
+    "\u2011": "-",  # non-breaking hyphen
+    "\u00ad": None,  # soft hyphen
+    "\u200b": None,  # zero-width space
+    "\ufeff": None,  # byte order mark / zero-width no-break space
+}
+_CHARACTER_TABLE = str.maketrans(_CHARACTER_FIXES)
+# str.translate is slow and most values hold none of these characters: a search decides.
+_NEEDS_FIXES_RE = re.compile(f"[{''.join(_CHARACTER_FIXES)}]")
+
+
+def _fix_characters(value: str) -> str:
+    return value.translate(_CHARACTER_TABLE) if _NEEDS_FIXES_RE.search(value) else value
+
+
+def normalize_space(value: str) -> str:
+    """Collapse every run of whitespace (line breaks included) into one space, and strip."""
+    return " ".join(_fix_characters(value).split())
+
+
+def normalize_lines(value: str) -> str:
+    """Normalise spaces within each line, drop empty lines, and keep the line structure."""
+    lines = (" ".join(line.split()) for line in _fix_characters(value).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def strip_dash_prefix(value: str) -> str:
+    """Remove the ``"- "`` list marker UHRI exports put before values (``"- CRC"`` → ``"CRC"``)."""
+    value = value.strip()
+    if value.startswith("-") and not value[1:2].isdigit():
+        return value[1:].lstrip()
+    return value
+
+
+def clean_label(value: str) -> str:
+    """A single label as found in an export, without list marker, ``\\r`` or doubled spaces."""
+    label = normalize_space(value)
+    return strip_dash_prefix(label) if label.startswith("-") else label
+
+
+def split_multi_value(value: Any) -> list[str]:
+    """Split a multi-value cell into clean labels.
+
+    Exports give lists either as JSON arrays or as one cell with a value per line
+    (``"- A\\r\\n- B"``). Empty entries are dropped; the order of the source is kept.
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        items: Iterable[Any] = value.splitlines()
+    elif isinstance(value, list | tuple):
+        items = value
+    else:
+        items = [value]
+    labels = []
+    for item in items:
+        if isinstance(item, list | tuple):
+            labels.extend(split_multi_value(item))
+        elif item is not None:
+            label = clean_label(str(item))
+            if label:
+                labels.append(label)
+    return labels
+
+
+@functools.lru_cache(maxsize=4096)
+def country_key(value: str) -> str:
+    """A comparison key for country labels: case-, space- and footnote-star-insensitive.
+
+    UHRI marks some names with a star (``"State of Palestine*"``) that is not part of the name.
+    Cached: a full export repeats the same two hundred names a quarter of a million times.
+    """
+    return clean_label(value).rstrip("*").strip().casefold()
+
+
+# --- HTML to text ----------------------------------------------------------------------------
+
+_TAG_RE = re.compile(r"<[a-zA-Z!/?][^>]*>")
+_BLOCK_TAGS = frozenset(
+    {"p", "br", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
+)
+_BLOCK_TAG_RE = re.compile(rf"<(?:{'|'.join(sorted(_BLOCK_TAGS))})\b", re.IGNORECASE)
+# Elements whose content is never text a reader sees.
+_HIDDEN_TAGS = frozenset({"script", "style", "xml", "head", "title"})
+
+# Leftovers of Microsoft Word's HTML when text was pasted into the UHRI editor and its tags were
+# stripped: the document settings ("Normal 0 false false false EN-GB ZH-CN AR-SA") and the
+# "MsoNormalTable" style sheet end up in the text, before the real paragraph.
+_WORD_SETTINGS_RE = re.compile(
+    r"^\s*Normal\s+\d+(?:\s+\d+)?\s+(?:(?:false|true)\s+){2,}"
+    r"(?:(?:[A-Z]{2}(?:-[A-Z]{2,4})?|X-NONE)\s+){0,4}(?:MicrosoftInternetExplorer4\s+)?"
+)
+_WORD_STYLE_RE = re.compile(
+    r"(?:/\*[^*]*\*/\s*)?[\w.#:-]+(?:\s*,\s*[\w.#:-]+)*\s*\{[^{}]*\bmso-[^{}]*\}"
+)
+
+
+class _TextExtractor(HTMLParser):
+    """Collects the visible text of an HTML fragment, with a line break per block element."""
+
+    def __init__(self, *, keep_newlines: bool) -> None:
+        super().__init__(convert_charrefs=True)
+        self.keep_newlines = keep_newlines
+        self.parts: list[str] = []
+        self._hidden_depth = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden_depth += 1
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self._hidden_depth = max(0, self._hidden_depth - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._hidden_depth:
+            return
+        if not self.keep_newlines:
+            # In real HTML a line break in the source is just a space; in "HTML-ish" text
+            # without block elements it is the only paragraph separator there is.
+            data = data.replace("\r", " ").replace("\n", " ")
+        self.parts.append(data)
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of an HTML (or HTML-ish) fragment, whitespace normalised, one line per block.
+
+    Handles entities (``&nbsp;``, ``&rsquo;``, ``&#8209;``), ``<p>``/``<br>`` and other block
+    elements, and Word paste leftovers. Text without tags keeps its own line breaks.
+    """
+    if _TAG_RE.search(value):
+        parser = _TextExtractor(keep_newlines=not _BLOCK_TAG_RE.search(value))
+        parser.feed(value)
+        parser.close()
+        text = "".join(parser.parts)
+    else:
+        text = html.unescape(value)
+    if "mso-" in text:
+        text = _WORD_STYLE_RE.sub("\n", text)
+    text = _WORD_SETTINGS_RE.sub("", text)
+    return normalize_lines(text)
+
+
+# --- Dates -----------------------------------------------------------------------------------
+
+# Excel's day 0 is 1899-12-30 once its 1900 leap-year bug is accounted for (serials from 61 on,
+# i.e. every date an export will hold).
+_EXCEL_EPOCH = date(1899, 12, 30)
+# Values that databases and .NET write for "no date"; UHRI API records carry 1900-01-01.
+_PLACEHOLDER_DATES = frozenset({date(1900, 1, 1), date(1, 1, 1)})
+_SERIAL_RE = re.compile(r"^\d{1,6}(?:\.\d+)?$")
+
+
+def excel_serial_to_date(serial: float) -> date:
+    """The calendar date of an Excel serial number (``46078`` → 2026-02-25); the time is dropped."""
+    if serial < 1:
+        raise ValueError(f"{serial!r} is not an Excel date serial number.")
+    return _EXCEL_EPOCH + timedelta(days=int(serial))
+
+
+def parse_iso_date(value: str) -> date:
+    """The date of an ISO 8601 date or date-time string (``"2025-02-12T00:00:00"``)."""
+    text = value.strip()
+    try:
+        return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an ISO date.") from None
+
+
+def parse_date(value: Any) -> date | None:
+    """A date from whatever an export holds: ``date``/``datetime`` (openpyxl), an Excel serial
+    (number or numeric string) or an ISO string. Empty values and placeholder dates give None;
+    anything else unreadable raises ValueError.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        result = value.date()
+    elif isinstance(value, date):
+        result = value
+    elif isinstance(value, bool):
+        raise ValueError(f"{value!r} is not a date.")
+    elif isinstance(value, int | float):
+        result = excel_serial_to_date(value)
+    elif isinstance(value, str):
+        text = clean_label(value)
+        if not text:
+            return None
+        result = (
+            excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
+        )
+    else:
+        raise ValueError(f"{value!r} is not a date.")
+    return None if result in _PLACEHOLDER_DATES else result
+
+
+# --- Numbers, sessions, cycles ---------------------------------------------------------------
+
+_FIRST_INTEGER_RE = re.compile(r"\d+")
+# (last session of the cycle, cycle). The 1st cycle had 12 sessions, the later ones 14 each.
+_UPR_CYCLE_LAST_SESSIONS = ((12, 1), (26, 2), (40, 3), (54, 4))
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+
+
+def parse_int(value: Any) -> int | None:
+    """The first whole number in a value (``34``, ``34.0``, ``"- 34"``, ``"Session 34"``)."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    match = _FIRST_INTEGER_RE.search(str(value))
+    return int(match.group()) if match else None
+
+
+def upr_cycle_from_session(session: int | None) -> int | None:
+    """The UPR cycle a Working Group session belongs to (sessions 1-12 → 1, 13-26 → 2,
+    27-40 → 3, 41-54 → 4). Later sessions give None: the 5th cycle's length is not known yet.
+    """
+    if session is None or session < 1:
+        return None
+    for last_session, cycle in _UPR_CYCLE_LAST_SESSIONS:
+        if session <= last_session:
+            return cycle
+    return None
+
+
+def parse_upr_cycle(value: Any) -> int | None:
+    """The cycle number of a label: ``3``, ``"3rd cycle"``, ``"Cycle 3"``, ``"Third cycle"``."""
+    if isinstance(value, str):
+        words = value.casefold().split()
+        for word, number in _ORDINALS.items():
+            if word in words:
+                return number
+    return parse_int(value)
+
+
+# --- Paragraph numbers -----------------------------------------------------------------------
+
+# Arabic-Indic and Extended (Persian) digits, as Arabic versions of UN documents use them.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+# "para. 28", "Paragraph 12 (b)", and the first UPR cycle's "Recommendation No. 41, para. 81: …",
+# where recommendations were numbered items of one paragraph: later documents cite that one
+# as 81.41, the shape every later cycle uses, so it is returned that way.
+_PARA_REFERENCE_RE = re.compile(
+    r"^(?:recommendation\s+no\.?\s*(?P<item>\d{1,3})\s*,\s*)?(?:para(?:graph)?s?\.?|§)\s*"
+    r"(?P<number>\d{1,3}(?:\.\d{1,3})?)(?:\s?\((?P<sub>[a-z]{1,4})\))?",
+    re.IGNORECASE,
+)
+# A number at the very start: "137.197 …" (UPR), "23. The…", "79(a) …", and the Arabic versions
+# "127-179 …" and "36- …", where a hyphen replaces the dot.
+_LEADING_NUMBER_RE = re.compile(
+    r"^(?P<number>\d{1,3})(?:\s*[.\-\u2013]\s*(?P<second>\d{1,3})(?!\d))?"
+    r"(?:\s?\((?P<sub>[a-z]{1,4})\))?(?=\s|[.\-\u2013:;)]|[^\W\d_a-z]|$)"
+)
+# A heading glued before the number, as UHRI stores treaty-body paragraphs:
+# "Right to education66.While…", "Liberty and security of the person (art. 14)25. The…",
+# "Parliament\n7. The…". The number must follow a non-digit and be followed by a separator.
+_HEADED_NUMBER_RE = re.compile(
+    r"^(?P<heading>[^\n]{1,150}?)(?:(?<=[^\W\d_])|(?<=\))|\s)\s*"
+    r"(?P<number>\d{1,3})\s*[.\-\u2013]\s*(?=[^\W\d_a-z]|[(\u201c\"\u2018'])"
+)
+# Signs that the text before a number is a sentence, not a heading: then the number is a
+# reference ("…under article 5. The…"), not the paragraph's own.
+_SENTENCE_RE = re.compile(
+    r"[.;:!?]\s+[A-Z]|\b(?:Committee|State party|recommends|urges|encourages|notes|welcomes|"
+    r"concerned|should|requests|calls)\b"
+)
+_REFERENCE_WORD_RE = re.compile(
+    r"\b(?:art|arts|article|articles|para|paras|paragraph|paragraphs|no|nos|rule|rules|goal|"
+    r"target|section|resolution|comment|recommendation)\.?\s*$",
+    re.IGNORECASE,
+)
+
+
+def extract_paragraph(text: str) -> str:
+    """The paragraph number a recommendation's text starts with, as written, or ``""``.
+
+    Recognised shapes: ``137.197 …`` (UPR), ``23. …``, ``79(a) …``, ``para. 28``,
+    ``Recommendation No. 41, para. 81: …`` (→ ``81.41``), a heading glued before the number
+    (``Corruption24. The…``) and the Arabic variants (``127-179``, ``٣٠-``); Arabic-Indic digits
+    are returned as ASCII digits and Arabic hyphens as dots.
+    """
+    text = normalize_lines(text).translate(_DIGITS)
+    if not text:
+        return ""
+    match = _PARA_REFERENCE_RE.match(text) or _LEADING_NUMBER_RE.match(text)
+    if match:
+        return _format_paragraph(match)
+    match = _HEADED_NUMBER_RE.match(text)
+    if match:
+        heading = match.group("heading")
+        if not _SENTENCE_RE.search(heading) and not _REFERENCE_WORD_RE.search(heading):
+            return match.group("number")
+    return ""
+
+
+def _format_paragraph(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    paragraph = groups["number"]
+    second = groups.get("second") or groups.get("item")
+    if second:
+        paragraph += "." + second
+    if groups.get("sub"):
+        paragraph += f"({groups['sub']})"
+    return paragraph
+
+
+# --- Vocabularies ----------------------------------------------------------------------------
+
+_POSITIONS = {
+    "supported": "supported",
+    "accepted": "supported",
+    "noted": "noted",
+    # Older UPR documents and databases said "rejected" for what is now "noted".
+    "rejected": "noted",
+    "supported/noted": "partially_supported",
+    "accepted/noted": "partially_supported",
+    "partially supported": "partially_supported",
+    "partially accepted": "partially_supported",
+    "supported in part": "partially_supported",
+    "accepted in part": "partially_supported",
+    "partially": "partially_supported",
+    "pending": "pending",
+    "pending response": "pending",
+}
+_ANNOTATION_TYPES = {
+    "recommendation": "recommendation",
+    "recommendations": "recommendation",
+    "observation": "observation",
+    "observations": "observation",
+    "concerns/observations": "observation",
+    "concern/observation": "observation",
+    "concerns": "observation",
+}
+
+
+def _vocabulary_key(value: str) -> str:
+    # "Supported / Noted" and "Supported/ Noted" are the same position.
+    return re.sub(r"\s*/\s*", "/", clean_label(value)).casefold()
+
+
+def normalize_position(value: str) -> str | None:
+    """One of records.POSITIONS for a UPR position label, or None when it is not recognised."""
+    return _POSITIONS.get(_vocabulary_key(value))
+
+
+def combine_positions(values: Iterable[str]) -> str | None:
+    """The position of a record listing several: supported and noted parts make it partially
+    supported; unknown labels or other mixtures give None.
+    """
+    positions = {normalize_position(value) for value in values}
+    if None in positions:
+        return None
+    if positions == {"supported", "noted"}:
+        return "partially_supported"
+    return positions.pop() if len(positions) == 1 else None
+
+
+def normalize_annotation_type(value: str) -> str | None:
+    """``"recommendation"`` or ``"observation"`` for a UHRI type label, None when unknown."""
+    return _ANNOTATION_TYPES.get(_vocabulary_key(value))
+
+
+_SDG_LABEL_RE = re.compile(r"^(?P<goal>\d{1,2})(?:\.(?P<target>\d{1,2}|[a-z]))?(?=\s|$|[-\u2013:])")
+
+
+def parse_sdg_label(label: str) -> tuple[str, str] | None:
+    """``("target", "16.2")`` for ``"16.2 - Protect children…"``, ``("goal", "16")`` for
+    ``"16 - PEACE, JUSTICE AND STRONG INSTITUTIONS"``, None for anything else.
+    """
+    match = _SDG_LABEL_RE.match(clean_label(label))
+    if not match or not 1 <= int(match.group("goal")) <= 17:
+        return None
+    if match.group("target"):
+        return "target", f"{match.group('goal')}.{match.group('target')}"
+    return "goal", match.group("goal")
+
+
+def sort_sdg_labels(labels: Iterable[str]) -> tuple[list[str], list[str], list[str]]:
+    """Split SDG labels into (target codes, goal numbers, unrecognised labels), keeping order."""
+    targets: list[str] = []
+    goals: list[str] = []
+    unknown: list[str] = []
+    for label in labels:
+        parsed = parse_sdg_label(label)
+        if parsed is None:
+            unknown.append(label)
+        else:
+            kind, code = parsed
+            bucket = targets if kind == "target" else goals
+            if code not in bucket:
+                bucket.append(code)
+    return targets, goals, unknown
+
+
+# Treaty bodies by the first part(s) of their documents' symbols. Order matters: the optional
+# protocol series come before their committee's general series.
+_SYMBOL_MECHANISMS = (
+    ("CRC/C/OPSC/", "CRC-OP-SC"),
+    ("CRC/C/OPAC/", "CRC-OP-AC"),
+    ("CAT/OP/", "SPT"),
+    ("E/C.12/", "CESCR"),
+    ("CRC/", "CRC"),
+    ("CEDAW/", "CEDAW"),
+    ("CCPR/", "CCPR"),
+    ("CERD/", "CERD"),
+    ("CAT/", "CAT"),
+    ("CMW/", "CMW"),
+    ("CRPD/", "CRPD"),
+    ("CED/", "CED"),
+)
+_HRC_SYMBOL_RE = re.compile(r"^A/HRC/\d+/")
+
+
+def mechanism_from_symbol(symbol: str, *, upr: bool = False) -> str | None:
+    """The mechanism that issued a document, from its symbol, or None when the symbol alone
+    cannot tell.
+
+    Treaty-body series are unambiguous (``CRC/C/…`` → CRC, ``E/C.12/…`` → CESCR,
+    ``CAT/OP/…`` → SPT). Human Rights Council documents (``A/HRC/43/6``) may be a UPR Working
+    Group report, its addendum or a special procedure's report: they give ``"UPR"`` only when
+    the caller knows the record is a UPR one (``upr=True``, e.g. it has a UPR session or
+    position), and None otherwise.
+    """
+    key = "".join(symbol.split()).upper()
+    for prefix, mechanism in _SYMBOL_MECHANISMS:
+        if key.startswith(prefix):
+            return mechanism
+    if upr and _HRC_SYMBOL_RE.match(key):
+        return "UPR"
+    return None
+
+
+# --- Streaming JSON --------------------------------------------------------------------------
+
+
+def _ijson_backend() -> Any:
+    # The C backend parses about ten times faster than the pure-Python one; it needs the yajl
+    # library, which the ijson wheels bundle, but a source build may lack it.
+    try:
+        return ijson.get_backend("yajl2_c")
+    except ImportError:
+        return ijson
+
+
+class PrefixedReader(io.RawIOBase):
+    """A binary reader that serves already-read bytes before the rest of a file.
+
+    Used to sniff the start of an upload without requiring the file to be seekable; text-mode
+    files are encoded to UTF-8 on the fly.
+    """
+
+    def __init__(self, prefix: bytes, fileobj: IO[Any]) -> None:
+        super().__init__()
+        self._prefix = prefix
+        self._fileobj = fileobj
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> bytes:
+        if size == 0:
+            return b""
+        if self._prefix:
+            if size is None or size < 0:
+                data, self._prefix = self._prefix + _as_bytes(self._fileobj.read()), b""
+            else:
+                data, self._prefix = self._prefix[:size], self._prefix[size:]
+            return data
+        return _as_bytes(self._fileobj.read(-1 if size is None else size))
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _as_bytes(data: str | bytes) -> bytes:
+    return data.encode("utf-8") if isinstance(data, str) else data
+
+
+def sniff(fileobj: IO[Any], size: int = 4096) -> tuple[bytes, PrefixedReader]:
+    """The first bytes of a file (without a UTF-8 byte order mark) and a reader that still
+    yields the whole file from its start, minus the byte order mark.
+    """
+    head = _as_bytes(fileobj.read(size))
+    head = head.removeprefix(b"\xef\xbb\xbf")
+    return head, PrefixedReader(head, fileobj)
+
+
+def first_character(head: bytes) -> str:
+    """The first non-whitespace character of a sniffed file start, or ``""`` if there is none."""
+    stripped = head.lstrip()
+    return stripped[:1].decode("ascii", errors="replace") if stripped else ""
+
+
+def iter_json_array(fileobj: IO[Any], *, item_name: str = "record") -> Iterator[Any]:
+    """Stream the items of a top-level JSON array, never holding more than one in memory.
+
+    Raises ImportFormatError when the file is empty, is not a JSON array, is not valid JSON or
+    ends too early; the message names the item (counted from 1) where reading stopped.
+    """
+    head, reader = sniff(fileobj)
+    start = first_character(head)
+    if not start:
+        raise ImportFormatError("The file is empty.")
+    if start == "{":
+        raise ImportFormatError(
+            "The file holds a single JSON object, not a JSON array (a list) of records."
+        )
+    if start != "[":
+        raise ImportFormatError(
+            f"The file is not JSON: a JSON array starts with '[', this file starts with "
+            f"{_preview(head)!r}."
+        )
+    count = 0
+    try:
+        for item in _ijson_backend().items(reader, "item", use_float=True):
+            count += 1
+            yield item
+    except ijson.JSONError as error:
+        raise ImportFormatError(_json_error_message(error, f"{item_name} {count + 1}")) from None
+
+
+def _preview(head: bytes) -> str:
+    """The start of a file's first line, to show what it holds instead of JSON."""
+    first_line = head.lstrip().splitlines()[0] if head.strip() else b""
+    return first_line[:20].decode("utf-8", errors="replace")
+
+
+def _json_error_message(error: Exception, where: str) -> str:
+    detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
+    if "premature EOF" in detail or "Incomplete" in detail:
+        return f"The file ends in the middle of {where}: it is probably truncated."
+    if "trailing garbage" in detail or "Additional data" in detail:
+        return f"The file has unexpected content after the end of the JSON array ({where})."
+    return f"The file is not valid JSON at {where} ({detail})."
+
+
+# --- Zip safety ------------------------------------------------------------------------------
+
+DEFAULT_MAX_UNCOMPRESSED = 256 * 1024 * 1024
+DEFAULT_MAX_RATIO = 100
+DEFAULT_MAX_MEMBERS = 10_000
+# Small members compress extremely well when repetitive (styles, empty sheets): their ratio is
+# not a risk, so it is only checked above this size.
+_RATIO_CHECK_FLOOR = 1024 * 1024
+
+
+def check_zip_safety(
+    fileobj: IO[bytes],
+    *,
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+    max_members: int = DEFAULT_MAX_MEMBERS,
+) -> None:
+    """Refuse a zip container (.xlsx, .docx) that would expand beyond reasonable limits.
+
+    Checks the member count, the total uncompressed size and each large member's compression
+    ratio from the zip's central directory, before anything is decompressed. The declared
+    sizes can be trusted: ``zipfile`` never inflates a member past its declared size (and fails
+    its CRC check if the data was longer). The file must be seekable; its position is restored.
+    Raises ImportFormatError.
+    """
+    position = fileobj.tell()
+    try:
+        with zipfile.ZipFile(fileobj) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
+        raise ImportFormatError(
+            "The file is not a valid zip container (an .xlsx or .docx file is one)."
+        ) from None
+    finally:
+        fileobj.seek(position)
+    if len(members) > max_members:
+        raise ImportFormatError(
+            f"The file holds {len(members)} parts; more than {max_members} is not accepted."
+        )
+    total = sum(member.file_size for member in members)
+    if total > max_uncompressed:
+        raise ImportFormatError(
+            f"The file would expand to {total:,} bytes; the limit is {max_uncompressed:,} bytes."
+        )
+    for member in members:
+        if member.file_size <= _RATIO_CHECK_FLOOR:
+            continue
+        ratio = member.file_size / max(member.compress_size, 1)
+        if ratio > max_ratio:
+            raise ImportFormatError(
+                f"The part {member.filename!r} is compressed {ratio:,.0f} times; more than "
+                f"{max_ratio:,.0f} times is refused as a possible zip bomb."
+            )

@@ -1,0 +1,157 @@
+"""Checks run on untrusted Office files (.docx, .xlsx) before a library parses them.
+
+Office files are ZIP archives of XML parts. Two tricks turn a small upload into a
+denial of service: a ZIP bomb (a few kilobytes that inflate to gigabytes) and XML
+entity expansion ("billion laughs") or external entities in a part. Both are
+refused here, before python-docx or openpyxl see the file.
+
+The size check trusts the sizes declared in the ZIP central directory. That is
+enough because python-docx and openpyxl read members through :mod:`zipfile`,
+which never returns more bytes than a member declares (a member that inflates to
+more fails its CRC check instead of filling memory).
+"""
+
+from __future__ import annotations
+
+import codecs
+import zipfile
+from typing import BinaryIO
+
+from .records import ImportFormatError
+
+# Office files only use these two methods. Refusing the others (bzip2, LZMA) also
+# avoids decompressors that, unlike deflate, cannot be told to stop early.
+_ALLOWED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
+
+# A member this small cannot hurt, whatever its ratio (runs of spaces compress
+# very well), so the ratio is only checked above this size.
+_RATIO_CHECK_MIN_BYTES = 1024 * 1024
+
+# Media are never parsed as XML by python-docx or openpyxl, and an SVG image may
+# legitimately carry a DOCTYPE, so they are not scanned.
+_UNSCANNED_EXTENSIONS = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf", ".svg", ".odttf"}
+)
+
+_FORBIDDEN_MARKUP = ("<!doctype", "<!entity")
+_SCAN_CHUNK_BYTES = 64 * 1024
+
+
+def check_zip_safety(
+    fileobj: BinaryIO,
+    *,
+    max_uncompressed_bytes: int,
+    max_ratio: float,
+    max_members: int = 10_000,
+) -> None:
+    """Raise ImportFormatError unless ``fileobj`` is a ZIP archive that is safe to open.
+
+    Refuses archives that are not ZIP files, that inflate to more than
+    ``max_uncompressed_bytes`` in total, that hold a large member compressed more
+    than ``max_ratio`` times, that hold more than ``max_members`` members, or that
+    use encryption or an unusual compression method. The file position is
+    restored afterwards so the caller can hand the same object to a parser.
+    """
+    start = fileobj.tell()
+    try:
+        try:
+            archive = zipfile.ZipFile(fileobj)
+        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+            raise ImportFormatError("The file is not a valid ZIP-based Office document.") from exc
+        with archive:
+            members = archive.infolist()
+            _check_members(
+                members,
+                max_uncompressed_bytes=max_uncompressed_bytes,
+                max_ratio=max_ratio,
+                max_members=max_members,
+            )
+            for member in members:
+                if _should_scan(member.filename):
+                    _check_no_doctype(archive, member)
+    finally:
+        fileobj.seek(start)
+
+
+def _check_members(
+    members: list[zipfile.ZipInfo],
+    *,
+    max_uncompressed_bytes: int,
+    max_ratio: float,
+    max_members: int,
+) -> None:
+    if len(members) > max_members:
+        raise ImportFormatError(
+            f"The file contains {len(members)} parts; at most {max_members} are accepted."
+        )
+    total = 0
+    for member in members:
+        if member.flag_bits & 0x1:
+            raise ImportFormatError("The file is encrypted or password-protected.")
+        if member.compress_type not in _ALLOWED_COMPRESSION:
+            raise ImportFormatError(
+                f"The part {member.filename!r} uses a compression method Office files do not use."
+            )
+        total += member.file_size
+        if total > max_uncompressed_bytes:
+            raise ImportFormatError(
+                f"The file expands to more than {_format_size(max_uncompressed_bytes)} "
+                "when unpacked, which is more than is accepted."
+            )
+        if member.file_size > _RATIO_CHECK_MIN_BYTES and member.file_size > max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise ImportFormatError(
+                f"The part {member.filename!r} is compressed to a suspicious degree "
+                "(a possible ZIP bomb)."
+            )
+
+
+def _format_size(size: int) -> str:
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.0f} MB"
+    return f"{size} bytes"
+
+
+def _should_scan(name: str) -> bool:
+    dot = name.rfind(".")
+    return dot == -1 or name[dot:].lower() not in _UNSCANNED_EXTENSIONS
+
+
+def _check_no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Refuse a part that declares a DTD or entities.
+
+    Office XML never contains a DOCTYPE. Refusing one outright is simpler and
+    safer than trusting each parser's entity settings. The scan reads bytes, so
+    it cannot itself be made to expand anything.
+    """
+    with archive.open(member) as stream:
+        head = stream.read(_SCAN_CHUNK_BYTES)
+        decoder = codecs.getincrementaldecoder(_xml_part_encoding(head))(errors="replace")
+        # Keep the end of the previous chunk so a marker split across two
+        # chunks is still seen.
+        overlap_chars = max(len(marker) for marker in _FORBIDDEN_MARKUP) - 1
+        tail = ""
+        chunk = head
+        while chunk:
+            text = tail + decoder.decode(chunk).lower()
+            if any(marker in text for marker in _FORBIDDEN_MARKUP):
+                raise ImportFormatError(
+                    f"The part {member.filename!r} declares a DOCTYPE or XML entities, "
+                    "which Office documents never do; the file was refused for safety."
+                )
+            tail = text[-overlap_chars:]
+            chunk = stream.read(_SCAN_CHUNK_BYTES)
+
+
+def _xml_part_encoding(head: bytes) -> str:
+    """Encoding of an XML part: Office (OPC) allows only UTF-8 and UTF-16."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if head.startswith(b"<\x00"):
+        return "utf-16-le"
+    if head.startswith(b"\x00<"):
+        return "utf-16-be"
+    # Latin-1 maps every byte to one character, so ASCII markers are found in
+    # UTF-8 data (or anything else) without a decoding error.
+    return "latin-1"

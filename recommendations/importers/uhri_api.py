@@ -1,0 +1,588 @@
+"""UHRI API records: their filter lists, a parser for saved records, and a paging client.
+
+Records (UHRI.md §3) carry ids instead of labels::
+
+    annotationId, sectionId, symbol, documentId, publicationDate, annotationType, countryIds,
+    regionIds, dateFrontEndPublished, affectedPersonIds, themesIds, sdgsIds, uprPositionIds,
+    uprSessionIds, uprRecommendingCountryIds, recommendingRegionIds, bodyId, uprCycle,
+    numberInDocument, en, fr, es, ar, ru, zh
+
+The ids resolve through the API's filter lists, one per facet, each a list of entries
+``{"id", "text", "parentId", "heading", ...}``. ``FilterLists`` holds the lists it was given
+under the facet names of ``FACETS``; whatever is missing is derived where possible (mechanism
+from the document symbol, UPR cycle from the session, paragraph from the text) and otherwise
+kept as a flag (``"unresolved themesIds: <id>"``) for review. A record is never rejected
+because an id is unknown.
+
+``numberInDocument`` is not used: in the real sample it is the annotation's rank in the
+document and matches the paragraph number in well under half of the records.
+
+The API itself is undocumented, so ``UhriApiClient`` makes its shape configurable. Defaults:
+
+- records: ``GET {base_url}/annotations?countryIds={country_id}&page={page}&pageSize={page_size}``
+  (placeholders: ``country_id``, ``page``, ``page_size``, ``offset``); pages are numbered
+  from ``first_page`` (0);
+- a filter list: ``GET {base_url}/filterlists/{facet}``;
+- the response is a JSON object with the page's records under ``"items"`` and the number of
+  matching records under ``"total"`` (``list_key``/``total_key``; a bare JSON list also works,
+  and paging then stops at the first short page);
+- the token is sent as the value of the ``Authorization`` header (``token_header``), exactly
+  as given.
+
+The client retries 429, 500, 502, 503 and 504 answers, timeouts and dropped connections with
+exponential backoff (``backoff * 2**attempt`` seconds, at most ``max_delay``), waiting
+instead as long as a ``Retry-After`` header asks. When the server asks for more than
+``max_delay``, or ``max_retries`` retries did not help, it raises ``UhriApiError`` naming the
+page, so that a later run can resume there (``iter_records(country_id, start_page=page)``).
+"""
+
+from __future__ import annotations
+
+import email.utils
+import http.client
+import io
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from .common import (
+    combine_positions,
+    country_key,
+    extract_paragraph,
+    first_character,
+    html_to_text,
+    iter_json_array,
+    mechanism_from_symbol,
+    normalize_annotation_type,
+    normalize_space,
+    parse_date,
+    parse_int,
+    parse_sdg_label,
+    parse_upr_cycle,
+    sniff,
+    upr_cycle_from_session,
+)
+from .records import ImportFormatError, ParsedRecommendation, RowError
+
+LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
+# Where the paragraph number is looked for first: the languages whose numbering is most
+# reliable in UHRI (Arabic and Chinese versions carry reversed or spaced-out digits).
+_PARAGRAPH_LANGUAGES = ("en", "fr", "es", "ru", "zh", "ar")
+
+# Record key → filter list (facet) its ids belong to.
+FACETS = {
+    "countryIds": "countries",
+    "uprRecommendingCountryIds": "countries",
+    "regionIds": "regions",
+    "recommendingRegionIds": "regions",
+    "affectedPersonIds": "affected_persons",
+    "themesIds": "themes",
+    "sdgsIds": "sdgs",
+    "uprPositionIds": "upr_positions",
+    "uprSessionIds": "upr_sessions",
+    "uprCycle": "upr_cycles",
+    "bodyId": "bodies",
+    "annotationType": "annotation_types",
+}
+_UUID_RE = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
+
+
+# --- Filter lists ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FilterEntry:
+    id: str
+    text: str
+    parent_id: str | None = None
+    heading: bool = False
+
+
+def _facet_key(facet: str) -> str:
+    # "affected_persons", "affectedPersons" and "Affected persons" name the same list.
+    return re.sub(r"[^a-z0-9]", "", facet.casefold())
+
+
+def _id_key(value: Any) -> str:
+    return str(value).strip().casefold()
+
+
+def load_filter_list(fileobj: IO[Any]) -> list[dict[str, Any]]:
+    """The entries of a filter list saved as a JSON array or as JSON Lines."""
+    head, reader = sniff(fileobj)
+    if first_character(head) == "[":
+        entries = list(iter_json_array(reader, item_name="entry"))
+    else:
+        entries = [record for _, record in _iter_json_lines(reader)]
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise ImportFormatError(f"Entry {number} of the filter list has no id.")
+    return entries
+
+
+class FilterLists:
+    """The API's filter lists, by facet, resolving ids to entries and labels to ids."""
+
+    def __init__(self, lists: Mapping[str, Iterable[Mapping[str, Any]]] | None = None) -> None:
+        self._entries: dict[str, dict[str, FilterEntry]] = {}
+        for facet, entries in (lists or {}).items():
+            self.add(facet, entries)
+
+    @classmethod
+    def from_files(cls, paths: Mapping[str, str | Path]) -> FilterLists:
+        """Load one saved list (JSON or JSON Lines) per facet: ``{"sdgs": "sdgs.jsonl"}``."""
+        filter_lists = cls()
+        for facet, path in paths.items():
+            with open(path, "rb") as fileobj:
+                filter_lists.add(facet, load_filter_list(fileobj))
+        return filter_lists
+
+    def add(self, facet: str, entries: Iterable[Mapping[str, Any]]) -> None:
+        """Add (or replace) the list of a facet."""
+        self._entries[_facet_key(facet)] = {
+            _id_key(entry["id"]): FilterEntry(
+                id=str(entry["id"]),
+                text=normalize_space(str(entry.get("text") or "")),
+                parent_id=entry.get("parentId"),
+                heading=bool(entry.get("heading")),
+            )
+            for entry in entries
+        }
+
+    def __contains__(self, facet: str) -> bool:
+        return _facet_key(facet) in self._entries
+
+    def get(self, facet: str, entry_id: Any) -> FilterEntry | None:
+        """The entry of ``entry_id`` in a facet's list, or None (unknown id or no list)."""
+        return self._entries.get(_facet_key(facet), {}).get(_id_key(entry_id))
+
+    def label(self, facet: str, entry_id: Any) -> str | None:
+        entry = self.get(facet, entry_id)
+        return entry.text if entry else None
+
+    def ids_for_label(self, facet: str, label: str) -> set[str]:
+        """The ids whose label equals ``label`` (ignoring case, spacing and a trailing star)."""
+        wanted = country_key(label)
+        return {
+            key
+            for key, entry in self._entries.get(_facet_key(facet), {}).items()
+            if country_key(entry.text) == wanted
+        }
+
+
+# --- Records ---------------------------------------------------------------------------------
+
+
+def iter_uhri_api_records(
+    fileobj: IO[Any],
+    *,
+    filter_lists: FilterLists | None,
+    country_id_or_label: str | None = None,
+) -> Iterator[ParsedRecommendation | RowError]:
+    """Yield the saved API records of a JSON Lines file (location ``"line N"``) or of a JSON
+    array (``"record N"``), keeping those about the given country (all when None).
+
+    The country is an id of the countries filter list or, when that list is loaded, a label.
+    Raises ImportFormatError for an empty file or one in neither format.
+    """
+    filter_lists = filter_lists or FilterLists()
+    wanted = _country_ids(country_id_or_label, filter_lists)
+    head, reader = sniff(fileobj)
+    start = first_character(head)
+    if start == "[":
+        numbered: Iterator[tuple[str, Any]] = (
+            (f"record {number}", record)
+            for number, record in enumerate(iter_json_array(reader), start=1)
+        )
+    elif start == "{":
+        numbered = ((f"line {number}", record) for number, record in _iter_json_lines(reader))
+    elif not start:
+        raise ImportFormatError("The file is empty.")
+    else:
+        raise ImportFormatError(
+            "The file is neither a JSON array nor JSON Lines of UHRI API records."
+        )
+    for location, record in numbered:
+        if isinstance(record, RowError):
+            yield record
+        elif not isinstance(record, dict):
+            yield RowError(location, "The record is not a JSON object.")
+        elif wanted is None or wanted & {_id_key(i) for i in _ids(record.get("countryIds"))}:
+            yield parse_api_record(record, filter_lists=filter_lists, location=location)
+
+
+def _country_ids(value: str | None, filter_lists: FilterLists) -> set[str] | None:
+    if value is None:
+        return None
+    if _UUID_RE.match(value.strip()):
+        return {_id_key(value)}
+    if "countries" not in filter_lists:
+        raise ValueError(
+            "Records can only be chosen by country name when the countries filter list is "
+            "loaded; give the country's id instead."
+        )
+    ids = filter_lists.ids_for_label("countries", value)
+    if not ids:
+        raise ValueError(f"{value!r} is not a country of the countries filter list.")
+    return ids
+
+
+def _iter_json_lines(reader: io.RawIOBase) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value or RowError) for each non-empty line of a JSON Lines file.
+
+    The first non-empty line must be valid JSON: otherwise the file is not JSON Lines (a
+    pretty-printed JSON document, say) and ImportFormatError is raised.
+    """
+    text = io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8")
+    seen_valid = False
+    try:
+        for number, line in enumerate(text, start=1):
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except ValueError:
+                if not seen_valid:
+                    raise ImportFormatError(
+                        f"The file is not JSON Lines: line {number} is not a complete JSON value."
+                    ) from None
+                yield (
+                    number,
+                    RowError(
+                        f"line {number}", "The line is not valid JSON (the file may be truncated)."
+                    ),
+                )
+                continue
+            seen_valid = True
+            yield number, value
+    except UnicodeDecodeError:
+        raise ImportFormatError("The file is not UTF-8 encoded text.") from None
+
+
+def _ids(value: Any) -> list[Any]:
+    """A record's ids as a list: the API gives lists, single ids, or null."""
+    if value is None or value == "":
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+class _Resolver:
+    """Looks ids up in the filter lists and notes, in ``flags``, those it cannot resolve."""
+
+    def __init__(self, filter_lists: FilterLists, flags: list[str]) -> None:
+        self.filter_lists = filter_lists
+        self.flags = flags
+
+    def entries(
+        self, record: Mapping[str, Any], key: str, *, flag: bool = True
+    ) -> list[FilterEntry | None]:
+        """The entries for the ids under ``key``, and ``None`` for each unresolved id."""
+        found: list[FilterEntry | None] = []
+        for entry_id in _ids(record.get(key)):
+            entry = self.filter_lists.get(FACETS[key], entry_id)
+            if entry is None and flag:
+                self.flags.append(f"unresolved {key}: {entry_id}")
+            found.append(entry)
+        return found
+
+    def labels(self, record: Mapping[str, Any], key: str, *, flag: bool = True) -> list[str]:
+        return [entry.text for entry in self.entries(record, key, flag=flag) if entry]
+
+
+def parse_api_record(
+    record: Mapping[str, Any], *, filter_lists: FilterLists | None, location: str
+) -> ParsedRecommendation | RowError:
+    """Convert one API record; a RowError says why it cannot be used."""
+    external_id = normalize_space(str(record.get("annotationId") or ""))
+    if not external_id:
+        return RowError(location, "The record has no annotationId.", column="annotationId")
+    texts = {}
+    for language in LANGUAGES:
+        value = record.get(language)
+        text = html_to_text(value) if isinstance(value, str) else ""
+        if text:
+            texts[language] = text
+    if not texts:
+        return RowError(location, "The record has no text in any language.")
+
+    flags: list[str] = []
+    resolve = _Resolver(filter_lists or FilterLists(), flags)
+    symbol = normalize_space(str(record.get("symbol") or ""))
+
+    upr_session = next(
+        (parse_int(label) for label in resolve.labels(record, "uprSessionIds")), None
+    )
+    # A cycle the session tells needs no review when its own id is unknown.
+    cycle_labels = resolve.labels(record, "uprCycle", flag=False)
+    upr_cycle = (parse_upr_cycle(cycle_labels[0]) if cycle_labels else None) or (
+        upr_cycle_from_session(upr_session)
+    )
+    if upr_cycle is None:
+        resolve.entries(record, "uprCycle")
+
+    position_labels = resolve.labels(record, "uprPositionIds")
+    position = combine_positions(position_labels) if position_labels else None
+    if position_labels and position is None:
+        flags.append(f"unknown position: {' / '.join(position_labels)}")
+
+    is_upr = bool(
+        _ids(record.get("uprSessionIds"))
+        or _ids(record.get("uprPositionIds"))
+        or _ids(record.get("uprCycle"))
+    )
+    body_labels = resolve.labels(record, "bodyId", flag=False)
+    mechanism = body_labels[0] if body_labels else mechanism_from_symbol(symbol, upr=is_upr)
+    if mechanism is None:
+        resolve.entries(record, "bodyId")
+
+    annotation_type = "recommendation"
+    for label in resolve.labels(record, "annotationType"):
+        normalized = normalize_annotation_type(label)
+        if normalized is None:
+            flags.append(f"unknown annotation type: {label}")
+        else:
+            annotation_type = normalized
+
+    sdg_targets: list[str] = []
+    sdg_goals: list[str] = []
+    for entry in resolve.entries(record, "sdgsIds"):
+        parsed = parse_sdg_label(entry.text) if entry else None
+        if entry and parsed is None:
+            flags.append(f"unknown SDG: {entry.text}")
+        elif parsed:
+            bucket = sdg_targets if parsed[0] == "target" else sdg_goals
+            if parsed[1] not in bucket:
+                bucket.append(parsed[1])
+
+    return ParsedRecommendation(
+        location=location,
+        external_id=external_id,
+        mechanism=mechanism,
+        symbol=symbol,
+        paragraph=_paragraph(texts),
+        annotation_type=annotation_type,
+        texts=texts,
+        issued_on=_date(record, "publicationDate", flags),
+        published_on_uhri=_date(record, "dateFrontEndPublished", flags),
+        upr_cycle=upr_cycle,
+        upr_session=upr_session,
+        countries=resolve.labels(record, "countryIds"),
+        recommending_countries=resolve.labels(record, "uprRecommendingCountryIds"),
+        position=position,
+        position_raw=" / ".join(position_labels),
+        themes=resolve.labels(record, "themesIds"),
+        affected_groups=resolve.labels(record, "affectedPersonIds"),
+        sdg_targets=sdg_targets,
+        sdg_goals=sdg_goals,
+        flags=flags,
+    )
+
+
+def _paragraph(texts: Mapping[str, str]) -> str:
+    for language in _PARAGRAPH_LANGUAGES:
+        paragraph = extract_paragraph(texts.get(language, ""))
+        if paragraph:
+            return paragraph
+    return ""
+
+
+def _date(record: Mapping[str, Any], key: str, flags: list[str]) -> date | None:
+    try:
+        return parse_date(record.get(key))
+    except ValueError:
+        flags.append(f"unreadable {key}: {record.get(key)}")
+        return None
+
+
+# --- Client ----------------------------------------------------------------------------------
+
+DEFAULT_RECORDS_PATH = "annotations?countryIds={country_id}&page={page}&pageSize={page_size}"
+DEFAULT_FILTER_LIST_PATH = "filterlists/{facet}"
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class UhriApiError(Exception):
+    """The API could not be read; ``page`` is where a later run should resume."""
+
+    def __init__(self, message: str, *, page: int | None = None, status: int | None = None):
+        super().__init__(message)
+        self.page = page
+        self.status = status
+
+
+class UhriApiClient:
+    """Pages through the UHRI API's records for one country, retrying politely.
+
+    Only the standard library is used. ``session`` is an optional
+    ``urllib.request.OpenerDirector`` (for proxies or custom handlers); ``sleep`` is how the
+    client waits, replaceable in tests. See the module docstring for the defaults of the
+    path templates and the response shape.
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        page_size: int = 100,
+        max_retries: int = 5,
+        backoff: float = 1.0,
+        timeout: float = 60.0,
+        session: urllib.request.OpenerDirector | None = None,
+        path_template: str = DEFAULT_RECORDS_PATH,
+        filter_list_path_template: str = DEFAULT_FILTER_LIST_PATH,
+        list_key: str | None = "items",
+        total_key: str | None = "total",
+        token_header: str = "Authorization",  # noqa: S107 - a header name, not a secret
+        first_page: int = 0,
+        max_delay: float = 300.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
+            raise ValueError("The UHRI API address must start with http:// or https://.")
+        if page_size < 1:
+            raise ValueError("The page size must be at least 1.")
+        self.base_url = base_url.rstrip("/") + "/"
+        self.token = token
+        self.page_size = page_size
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.timeout = timeout
+        self.opener = session or urllib.request.build_opener()
+        self.path_template = path_template
+        self.filter_list_path_template = filter_list_path_template
+        self.list_key = list_key
+        self.total_key = total_key
+        self.token_header = token_header
+        self.first_page = first_page
+        self.max_delay = max_delay
+        self.sleep = sleep
+
+    def iter_records(self, country_id: str, start_page: int = 0) -> Iterator[tuple[int, dict]]:
+        """Yield ``(page number, record)`` for every record of a country, page after page.
+
+        Pages are numbered from 0 whatever the API's own numbering. To resume an interrupted
+        run, start again at the page of the last record handled: records already seen come
+        again and deduplicate on their annotationId.
+        """
+        page = start_page
+        while True:
+            records, total = self.fetch_page(country_id, page)
+            for record in records:
+                yield page, record
+            if len(records) < self.page_size:
+                return
+            if total is not None and (page + 1) * self.page_size >= total:
+                return
+            page += 1
+
+    def fetch_page(self, country_id: str, page: int) -> tuple[list[dict], int | None]:
+        """The records of one page (counted from 0) and the total the API reports, if any."""
+        path = self.path_template.format(
+            country_id=urllib.parse.quote(country_id, safe=""),
+            page=page + self.first_page,
+            page_size=self.page_size,
+            offset=page * self.page_size,
+        )
+        body = self._get_json(path, page=page)
+        records = self._records_of(body, page=page)
+        total = None
+        if isinstance(body, dict) and self.total_key is not None:
+            total = parse_int(body.get(self.total_key))
+        return records, total
+
+    def fetch_filter_list(self, facet: str) -> list[dict]:
+        """The entries of one filter list, ready for ``FilterLists.add``."""
+        path = self.filter_list_path_template.format(facet=urllib.parse.quote(facet, safe=""))
+        return self._records_of(self._get_json(path, page=None), page=None)
+
+    def _records_of(self, body: Any, *, page: int | None) -> list[dict]:
+        records = body
+        if isinstance(body, dict) and self.list_key is not None:
+            records = body.get(self.list_key)
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise UhriApiError(
+                f"The UHRI API's answer{_for_page(page)} does not hold a list of records "
+                f"under {self.list_key!r}.",
+                page=page,
+            )
+        return records
+
+    def _get_json(self, path: str, *, page: int | None) -> Any:
+        request = urllib.request.Request(  # noqa: S310 - the scheme is checked in __init__
+            urllib.parse.urljoin(self.base_url, path),
+            headers={self.token_header: self.token, "Accept": "application/json"},
+        )
+        attempt = 0
+        while True:
+            retry_after: float | None = None
+            try:
+                with self.opener.open(request, timeout=self.timeout) as response:
+                    body = response.read()
+            except urllib.error.HTTPError as error:
+                error.close()
+                if error.code not in _RETRY_STATUSES:
+                    raise UhriApiError(
+                        f"The UHRI API answered HTTP {error.code}{_for_page(page)}.",
+                        page=page,
+                        status=error.code,
+                    ) from None
+                retry_after = _retry_after_seconds(error.headers.get("Retry-After"))
+                problem = f"HTTP {error.code}"
+            except (
+                urllib.error.URLError,
+                TimeoutError,
+                ConnectionError,
+                http.client.HTTPException,
+            ) as error:
+                problem = str(getattr(error, "reason", None) or error) or type(error).__name__
+            else:
+                try:
+                    return json.loads(body)
+                except ValueError:
+                    raise UhriApiError(
+                        f"The UHRI API's answer{_for_page(page)} is not JSON.", page=page
+                    ) from None
+            if attempt >= self.max_retries:
+                raise UhriApiError(
+                    f"The UHRI API still failed{_for_page(page)} after {attempt + 1} "
+                    f"attempts ({problem}).",
+                    page=page,
+                )
+            if retry_after is not None and retry_after > self.max_delay:
+                raise UhriApiError(
+                    f"The UHRI API asked to wait {retry_after:.0f} seconds{_for_page(page)}; "
+                    "try again later.",
+                    page=page,
+                )
+            delay = retry_after if retry_after is not None else self.backoff * 2**attempt
+            self.sleep(min(delay, self.max_delay))
+            attempt += 1
+
+
+def _for_page(page: int | None) -> str:
+    return f" for page {page}" if page is not None else ""
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header: a number of seconds or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
