@@ -3,6 +3,8 @@
 ``python -m nrtd.devtools run``   — database, migrations, demo data, web server, Celery worker
                                     and beat; Ctrl-C stops them all.
 ``python -m nrtd.devtools test``  — database, then pytest (extra arguments go to pytest).
+``python -m nrtd.devtools bench SCRIPT [ARGS]`` — a scratch database ``nrtd_bench``, migrated,
+                                    then the benchmark script against it.
 
 Where the database comes from:
 
@@ -70,7 +72,7 @@ def _is_superuser(url: str) -> bool:
         return bool(conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0])
 
 
-def ensure_roles(admin_url: str) -> dict[str, str]:
+def ensure_roles(admin_url: str, database: str = DATABASE_NAME) -> dict[str, str]:
     """Create (or refresh) the owner and application roles and the database; return their URLs."""
     values = _secrets()
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as admin:
@@ -85,13 +87,13 @@ def ensure_roles(admin_url: str) -> dict[str, str]:
                     verb, sql.Identifier(role), extra, sql.Literal(password)
                 )
             )
-        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE_NAME]).fetchone():
+        if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             admin.execute(
-                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(DATABASE_NAME), sql.Identifier(OWNER_ROLE))
+                sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(OWNER_ROLE))
             )
         return {
-            "DATABASE_URL": _url_for(admin, APP_ROLE, values["app_password"], DATABASE_NAME),
-            "DATABASE_OWNER_URL": _url_for(admin, OWNER_ROLE, values["owner_password"], DATABASE_NAME),
+            "DATABASE_URL": _url_for(admin, APP_ROLE, values["app_password"], database),
+            "DATABASE_OWNER_URL": _url_for(admin, OWNER_ROLE, values["owner_password"], database),
         }
 
 
@@ -106,7 +108,7 @@ def start_embedded_postgres():
     return server, server.get_uri()
 
 
-def prepare_database() -> tuple[dict[str, str], object | None]:
+def prepare_database(database: str = DATABASE_NAME) -> tuple[dict[str, str], object | None]:
     """Environment variables for the application's database, and the embedded server if any."""
     url = os.environ.get("DATABASE_URL")
     server = None
@@ -116,7 +118,7 @@ def prepare_database() -> tuple[dict[str, str], object | None]:
         if not os.environ.get("DATABASE_OWNER_URL"):
             sys.exit("DATABASE_URL is an ordinary role: set DATABASE_OWNER_URL to the role that owns the tables.")
         return {}, None
-    return ensure_roles(url), server
+    return ensure_roles(url, database), server
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -174,13 +176,26 @@ def test(pytest_args: list[str]) -> int:
     return result.returncode
 
 
+def bench(script_args: list[str]) -> int:
+    extra, server = prepare_database("nrtd_bench")
+    env = {**os.environ, **extra, "NRTD_MODE": "development", "DEBUG": "off"}
+    try:
+        manage("migrate", "--no-input", "-v", "0", env=env)
+        result = subprocess.run([sys.executable, *script_args], env=env, cwd=BASE_DIR)
+    finally:
+        del server
+    return result.returncode
+
+
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in {"run", "test"}:
+    if not argv or argv[0] not in {"run", "test", "bench"}:
         print(__doc__)
         return 2
     if argv[0] == "run":
         run()
         return 0
+    if argv[0] == "bench":
+        return bench(argv[1:])
     return test(argv[1:])
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.db import connections
+from django.utils import translation
 
 from tests.factories import PlantedData, plant
 
@@ -31,13 +32,25 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
     with django_db_blocker.unblock():
         for alias in connections:
             connections[alias].close()
+        with owner.cursor() as cursor:
+            cursor.execute(
+                "SELECT usename, application_name, state, backend_type FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            lingering = cursor.fetchall()
+        owner.close()
+        assert lingering == [], f"sessions still open on the test database: {lingering}"
         owner.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
 
 
 @pytest.fixture(autouse=True)
-def _fast_and_quiet(settings):
+def _fresh_test(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    settings.AXES_ENABLED = True
+    # A request's LocaleMiddleware leaves its language active in the thread; each test starts
+    # in English, as a new process would.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
@@ -53,6 +66,9 @@ def _truncate_everything() -> None:
             "TRUNCATE tenants_state, tenants_user, nrtd_history, pghistory_context, axes_accessattempt,"
             " axes_accesslog, axes_accessfailurelog, django_session CASCADE"
         )
+    # Closed here, in the context that opened them: under Playwright's event loop, Django keeps
+    # connections per asyncio context, and the session's teardown would not see these.
+    connections.close_all()
 
 
 @pytest.fixture
@@ -62,9 +78,8 @@ def committed(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         _truncate_everything()
         data = plant()
+        connections.close_all()
         yield data
-        for alias in connections:
-            connections[alias].close()
         _truncate_everything()
 
 

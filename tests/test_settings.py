@@ -17,7 +17,11 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {key: value for key, value in os.environ.items() if not key.startswith(("NRTD_", "DATABASE", "SECRET", "ALLOWED", "CELERY", "DEBUG"))}
+    clean = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NRTD_", "DATABASE", "SECRET", "ALLOWED", "CELERY", "DEBUG", "DJANGO_"))
+    }
     return subprocess.run(
         [sys.executable, str(BASE_DIR / "manage.py"), *args],
         env={**clean, **env},

@@ -56,7 +56,7 @@ def check_zip_safety(
     try:
         try:
             archive = zipfile.ZipFile(fileobj)
-        except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
             raise ImportFormatError("The file is not a valid ZIP-based Office document.") from exc
         with archive:
             members = archive.infolist()

@@ -22,12 +22,17 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, BinaryIO
 
+from openpyxl import load_workbook
+from openpyxl.utils.exceptions import InvalidFileException
+
 from .common import (
     clean_label,
     country_key,
     normalize_position,
     normalize_space,
+    parse_int,
     parse_sdg_label,
+    parse_upr_cycle,
     upr_cycle_from_session,
 )
 from .records import POSITIONS, ImportFormatError, ParsedRecommendation, RowError
@@ -66,10 +71,11 @@ class EncodingUncertainError(ImportFormatError):
 
     def __init__(self, guess: EncodingGuess) -> None:
         self.guess = guess
-        options = ", ".join(guess.alternatives)
+        likely = f"most likely {guess.encoding}"
+        if guess.alternatives:
+            likely += f"; also possible: {', '.join(guess.alternatives)}"
         super().__init__(
-            "The text encoding of the file could not be determined with confidence "
-            f"(most likely {guess.encoding}; also possible: {options}). "
+            f"The text encoding of the file could not be determined with confidence ({likely}). "
             "Choose the encoding and import the file again."
         )
 
@@ -246,7 +252,8 @@ def read_table(
     ``encoding`` and ``delimiter`` (CSV) override detection; ``sheet`` (XLSX)
     selects a sheet by name, the first one by default. Raises
     ImportFormatError, or its subclass EncodingUncertainError when the user must
-    choose the encoding.
+    choose the encoding. Encoding is detected on the first SAMPLE_BYTES; a byte
+    further on that does not decode raises ImportFormatError while iterating.
     """
     head = fileobj.read(len(_OLE_MAGIC))
     fileobj.seek(0)
@@ -392,8 +399,9 @@ def _detect_delimiter(text: str) -> str:
     consistent rows, because Sniffer alone is easily misled by punctuation in
     long text cells.
     """
-    # Sniffer splits on "\n" only, so old Mac files would look like one line.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:50]
+    # Sniffer splits on "\n" only, so old Mac files would look like one line. Its
+    # regular expressions are slow on long lines: the first 64 KiB are plenty.
+    lines = text[:65536].replace("\r\n", "\n").replace("\r", "\n").split("\n")[:50]
     sample = "\n".join(lines)
     try:
         sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=_DELIMITERS).delimiter
@@ -427,7 +435,8 @@ def _unique_headers(record: list[str]) -> list[str]:
     headers: list[str] = []
     seen: set[str] = set()
     for index, raw in enumerate(record, start=1):
-        name = " ".join(str(raw).split()) or f"Column {index}"
+        # normalize_space also drops a stray BOM (a UTF-8-sig file read as UTF-8).
+        name = normalize_space(raw) or f"Column {index}"
         candidate, count = name, 1
         while _loose_key(candidate) in seen:
             count += 1
@@ -445,16 +454,13 @@ def _as_dict(headers: list[str], record: Iterable[str]) -> dict[str, str]:
 
 
 def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
     check_zip_safety(
         fileobj,
         max_uncompressed_bytes=_XLSX_MAX_UNCOMPRESSED_BYTES,
         max_ratio=_XLSX_MAX_RATIO,
     )
     try:
-        workbook = load_workbook(fileobj, read_only=True, data_only=True)
+        workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise ImportFormatError(
             "The file is not a valid Excel workbook (.xlsx); it may be damaged or be "
@@ -484,12 +490,14 @@ def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
 
 
 def _select_sheet(workbook: Any, names: list[str], sheet: str | None) -> Any:
-    if sheet is None:
+    if sheet is None and workbook.worksheets:
         return workbook.worksheets[0]
     for name in names:
-        if _loose_key(name) == _loose_key(sheet):
+        if sheet is not None and _loose_key(name) == _loose_key(sheet):
             return workbook[name]
     workbook.close()
+    if sheet is None:
+        raise ImportFormatError("The workbook has no worksheet.")
     raise ImportFormatError(
         f"The workbook has no sheet named {sheet!r}. Sheets in the workbook: {', '.join(names)}."
     )
@@ -522,7 +530,7 @@ def _cell_text(value: object) -> str:
 def _loose_key(name: str) -> str:
     # Headers, sheet names and mapped values match loosely: case, spacing and line
     # breaks do not matter.
-    return " ".join(name.split()).casefold()
+    return normalize_space(name).casefold()
 
 
 # --------------------------------------------------------------------------
@@ -768,12 +776,13 @@ def _apply_number(
 ) -> None:
     if not value:
         return
-    match = re.search(r"\d+", spec.map_value(value))
-    if match is None:
+    value = spec.map_value(value)
+    # A cycle may be written out ("Third cycle"); sessions are plain numbers.
+    is_cycle = target == "upr_cycle" and spec.transform is None
+    number = parse_upr_cycle(value) if is_cycle else parse_int(value)
+    if number is None:
         record.flags.append(f"{value!r} in {source} is not a number.")
-        return
-    number = int(match.group())
-    if spec.transform == "upr_cycle_from_session":
+    elif spec.transform == "upr_cycle_from_session":
         cycle = upr_cycle_from_session(number)
         if cycle is None:
             record.flags.append(f"UPR session {number} in {source} belongs to no known cycle.")
@@ -793,8 +802,11 @@ def _apply_date(
     setattr(record, target, parsed)
 
 
-# Excel counts days from 1899-12-30 (the 1900 leap-year bug included).
+# Excel counts days from 1899-12-30 (the 1900 leap-year bug included). Below 10000
+# (1927) a bare number is more likely a year or a code than a date; 2958465 is
+# Excel's last day, 9999-12-31.
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_SERIALS = range(10_000, 2_958_466)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}")
 
 
@@ -807,8 +819,8 @@ def _parse_date(value: str, date_format: str | None) -> date | None:
         serial = float(value)
     except ValueError:
         return None
-    # Below 10000 (1927) a bare number is more likely a year or a code than a date.
-    if 10_000 <= serial < 2_958_466:
+    # float() also accepts "nan" and "inf".
+    if math.isfinite(serial) and int(serial) in _EXCEL_SERIALS:
         return _EXCEL_EPOCH + timedelta(days=int(serial))
     return None
 

@@ -1,8 +1,9 @@
 """Parser for the UPR "thematic list of recommendations" a State receives as a Word table.
 
-The lists differ by cycle (see docs in UHRI.md, section 4). Columns are recognised
-by their header text, loosely, so the three known layouts and small variations of
-them share one code path:
+The layout of the lists changed from cycle to cycle. Columns are recognised by
+their header text, loosely, so the three layouts seen so far (2nd/3rd cycle, 4th
+cycle, and a 2nd-cycle list with its own column of recommending States) and small
+variations of them share one code path:
 
 ====================  ====================================================
 role                  header examples
@@ -52,26 +53,18 @@ DOCX_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 DOCX_MAX_RATIO = 100
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 _W_P = f"{_W}p"
 _W_TBL = f"{_W}tbl"
 # Tables of the body, not nested in another table nor in the legacy copy of a text box.
 _TOP_LEVEL_TABLES = etree.XPath(
     ".//w:tbl[not(ancestor::w:tbl) and not(ancestor::mc:Fallback)]",
-    namespaces={
-        "w": _W[1:-1],
-        "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
-    },
+    namespaces={"w": _W[1:-1], "mc": _MC[1:-1]},
 )
 _TEXT_NODES = (f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr", f"{_W}noBreakHyphen")
 # Text under these is not what the reader sees: deleted or moved-away revisions, and
 # the legacy copy Word keeps of text boxes beside the modern one.
-_INVISIBLE_ANCESTORS = frozenset(
-    {
-        f"{_W}del",
-        f"{_W}moveFrom",
-        "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback",
-    }
-)
+_INVISIBLE_ANCESTORS = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback"})
 
 _PDF_MAGIC = b"%PDF"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.doc)
@@ -198,7 +191,7 @@ def _column_role(header: str) -> str | None:
     key = header.casefold()
     if "sdg" in key:
         return "sdgs"
-    if "position" in key:
+    if "position" in key or "response" in key:
         return "position"
     # "Recommendation and recommending State" is the text column; "Recommending state/s" is not.
     if "recommending" in key and "recommendation" not in key:
@@ -367,7 +360,7 @@ def _iter_records(
             if table.header_index is not None and index <= table.header_index:
                 continue
             location = f"table {table.number}, row {index + 1}"
-            title = _section_title(cells, table.layout)
+            title = _section_title(cells)
             if title is not None:
                 section = title
                 continue
@@ -384,7 +377,7 @@ def _iter_records(
             yield item
 
 
-def _section_title(cells: dict[int, _Cell], layout: _Layout) -> str | None:
+def _section_title(cells: dict[int, _Cell]) -> str | None:
     """The title of a section row ("Theme: ..."), or None for other rows."""
     filled = [cell for cell in cells.values() if cell.lines]
     if len(filled) != 1:
@@ -596,17 +589,18 @@ def _apply_annotations(record: ParsedRecommendation, lines: list[str], *, start:
     """
     block = start
     for line in lines:
+        item = line
         heading = _HEADING_RE.match(line)
         if heading:
             label = heading.group("label").strip().casefold()
             if label in _HEADINGS:
                 block = _HEADINGS[label]
-                line = heading.group("rest")
+                item = heading.group("rest")
             elif not heading.group("rest"):
                 record.flags.append(f"Unrecognised heading {line!r} in a themes cell.")
                 continue
             # Otherwise the colon is part of a label ("Children: definition; ...").
-        item = clean_label(line)
+        item = clean_label(item)
         if item:
             _add_annotation(record, block, item)
 

@@ -161,6 +161,19 @@ def test_ambiguous_bytes_are_not_guessed_silently() -> None:
     assert record.texts == {"en": "Protect women\u2019s rights"}
 
 
+def test_implausible_bytes_are_not_guessed_silently() -> None:
+    # Symbols in Mac Roman, and 0x81 is undefined in Windows-1252.
+    data = b"Text\nx \xb0\xb1\xb2 \x81\n"
+
+    assert guess_encoding(data) == EncodingGuess("mac_roman", 0.2)
+    with pytest.raises(EncodingUncertainError) as error:
+        read(data)
+    assert str(error.value) == (
+        "The text encoding of the file could not be determined with confidence (most likely "
+        "mac_roman). Choose the encoding and import the file again."
+    )
+
+
 def test_nul_bytes_are_not_text() -> None:
     with pytest.raises(ImportFormatError) as error:
         read(b"To,From\n\x00\x01\x02\x03")
@@ -244,6 +257,12 @@ def test_headers_blank_repeated_and_short_rows() -> None:
         {"Text": "A", "Column 2": "", "text (2)": ""},
         {"Text": "B", "Column 2": "x", "text (2)": "y"},
     ]
+
+
+def test_byte_order_mark_with_utf8_chosen_by_the_user() -> None:
+    table = read(codecs.BOM_UTF8 + b"To,Text\nChad,Ratify\n", encoding="utf-8")
+
+    assert (table.headers, list(table.rows)) == (["To", "Text"], [{"To": "Chad", "Text": "Ratify"}])
 
 
 def test_wrong_encoding_chosen_by_the_user() -> None:
@@ -488,6 +507,8 @@ def test_every_target_field() -> None:
         ("46125.4996282407", date(2026, 4, 13)),
         ("2011", None),  # a year, not a serial number
         ("12/02/2025", None),  # ambiguous without a date_format
+        ("nan", None),
+        ("inf", None),
     ],
 )
 def test_dates_without_a_format(value: str, expected: date | None) -> None:
@@ -508,6 +529,20 @@ def test_upr_cycle_from_session(session: str, cycle: int) -> None:
     [record] = mapped(f"{UPR_INFO_HEADER}\nChad,,,Ratify,Peru,,,Noted,,,{session}\n".encode())
 
     assert (record.upr_session, record.upr_cycle) == (int(session), cycle)
+
+
+def test_cycle_written_out() -> None:
+    mapping = ColumnMapping(
+        fields={"text": FieldMapping(column="Text"), "upr_cycle": FieldMapping(column="Cycle")}
+    )
+
+    records = mapped(b"Text,Cycle\nA,Third cycle\nB,2\nC,n/a\n", mapping)
+
+    assert [(r.upr_cycle, r.flags) for r in records] == [
+        (3, []),
+        (2, []),
+        (None, ["'n/a' in column 'Cycle' is not a number."]),
+    ]
 
 
 def test_upr_info_mapping_round_trips_through_json() -> None:

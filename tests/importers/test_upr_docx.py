@@ -352,6 +352,16 @@ def test_unreadable_rows_become_row_errors_and_odd_values_flags(tmp_path: Path) 
     ]
 
 
+def test_section_row_without_merged_cells(tmp_path: Path) -> None:
+    path = build_docx(
+        tmp_path / "list.docx",
+        HEADER_3RD,
+        [["Theme: Right to health", "", "", ""], ["1.1 Ratify A (Chile);", "Supported", "", ""]],
+    )
+
+    assert [(r.location, r.section) for r in parse(path)] == [("table 1, row 3", "Right to health")]
+
+
 def test_vertically_merged_position_applies_to_each_row(tmp_path: Path) -> None:
     path = build_docx(
         tmp_path / "list.docx",
