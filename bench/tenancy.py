@@ -40,9 +40,11 @@ def seed() -> None:
         mechanism = Mechanism.objects.get(code="UPR")
         for number in range(STATES):
             state = State.objects.create(
-                name=f"Bench {number}", slug=f"bench-{number}", iso3=f"Q{chr(65 + number // 26 % 26)}{chr(65 + number % 26)}",
+                name=f"Bench {number}",
+                slug=f"bench-{number}",
+                iso3=f"Q{chr(65 + number // 26 % 26)}{chr(65 + number % 26)}",
                 content_languages=["en"],
-            )  # fmt: skip
+            )
             Recommendation.objects.bulk_create(
                 Recommendation(
                     state=state,

@@ -97,11 +97,26 @@ def ensure_roles(admin_url: str, database: str = DATABASE_NAME) -> dict[str, str
         }
 
 
+def _forget_dead_handles(folder: Path) -> None:
+    """Drop processes that died without saying so from pgserver's list of the server's users.
+
+    pgserver stops the server when its last user exits, and counts users in this file; a user
+    killed outright stays listed, and the server would then never be stopped.
+    """
+    import psutil
+
+    handles = folder / ".handle_pids.json"
+    if handles.exists():
+        alive = [pid for pid in json.loads(handles.read_text() or "[]") if psutil.pid_exists(pid)]
+        handles.write_text(json.dumps(alive))
+
+
 def start_embedded_postgres():
     import pgserver
 
     folder = DATA_DIR / "postgres"
     folder.mkdir(parents=True, exist_ok=True)
+    _forget_dead_handles(folder)
     say(f"starting the embedded PostgreSQL in {folder}")
     # cleanup_mode="stop": the server stops when this process ends; its data stays.
     server = pgserver.get_server(folder, cleanup_mode="stop")
@@ -130,14 +145,28 @@ def run() -> None:
     env = {**os.environ, **extra}
     env.setdefault("NRTD_MODE", "development")
     port = env.get("PORT", "8000")
+    env.setdefault("SITE_URL", f"http://127.0.0.1:{port}")
     say("migrating")
-    manage("migrate", "--no-input", env=env)
+    manage("migrate", "--no-input", "-v", "0", env=env)
     say("loading the demo")
-    manage("load_demo", env=env)
+    manage("load_demo", "-v", "0", env=env)
     children = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "nrtd", "worker", "--beat", "--loglevel", "INFO",
-             "--concurrency", "2", "--schedule", str(DATA_DIR / "celerybeat-schedule")],
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "nrtd",
+                "worker",
+                "--beat",
+                "--loglevel",
+                "INFO",
+                "--concurrency",
+                "2",
+                "--schedule",
+                str(DATA_DIR / "celerybeat-schedule"),
+            ],
             env=env,
             cwd=BASE_DIR,
         ),
@@ -153,7 +182,7 @@ def run() -> None:
         while all(child.poll() is None for child in children):
             time.sleep(1)
     except KeyboardInterrupt:
-        pass
+        say("stopping")
     finally:
         for child in children:
             if child.poll() is None:
@@ -187,7 +216,14 @@ def bench(script_args: list[str]) -> int:
     return result.returncode
 
 
+def _exit_on_sigterm(signum, frame) -> None:
+    # SystemExit unwinds through the finally blocks and runs atexit, where the embedded
+    # PostgreSQL is stopped; the default SIGTERM would leave it running.
+    sys.exit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if not argv or argv[0] not in {"run", "test", "bench"}:
         print(__doc__)
         return 2

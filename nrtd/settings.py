@@ -40,7 +40,7 @@ if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY (or SECRET_KEY_FILE) must be set in production")
     # Development and tests only: a fixed, obviously unsafe key.
-    SECRET_KEY = "nrtd-development-key-not-for-production-" + "x" * 20  # noqa: S105
+    SECRET_KEY = "nrtd-development-key-not-for-production-" + "x" * 20
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 if PRODUCTION and not ALLOWED_HOSTS:
@@ -227,9 +227,7 @@ NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION else "django.core.mail.backends.console.EmailBackend",
 )
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

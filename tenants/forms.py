@@ -1,6 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
 from django.conf import settings
+from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 from tenants.models import State, User, validate_state_slug

@@ -120,9 +120,7 @@ class State(models.Model):
 
     def clean(self) -> None:
         if self.content_languages and self.default_language not in self.content_languages:
-            raise ValidationError(
-                {"default_language": _("The default language must be one of the content languages.")}
-            )
+            raise ValidationError({"default_language": _("The default language must be one of the content languages.")})
 
 
 class StateOwned(models.Model):
@@ -203,3 +201,6 @@ class HistoryEntry(models.Model):
         indexes = [
             models.Index(fields=["state", "table_name", "row_id", "changed_at"], name="history_row_idx"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_operation_display()} {self.table_name} {self.row_id} at {self.changed_at:%Y-%m-%d %H:%M}"

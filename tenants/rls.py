@@ -57,8 +57,7 @@ def apply_row_level_security(using: str) -> list[str]:
             cursor.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
             cursor.execute(f"DROP POLICY IF EXISTS {POLICY_NAME} ON {name}")
             cursor.execute(
-                f"CREATE POLICY {POLICY_NAME} ON {name} USING {POLICY_PREDICATE}"
-                f" WITH CHECK {POLICY_PREDICATE}"
+                f"CREATE POLICY {POLICY_NAME} ON {name} USING {POLICY_PREDICATE} WITH CHECK {POLICY_PREDICATE}"
             )
     return tables
 

@@ -1,4 +1,4 @@
-"""Every URL of the site × every persona, with data planted in two States.
+"""Every URL of the site, for every persona, with data planted in two States.
 
 ``ROUTES`` says, for every named URL pattern, what kind of page it is and how to fill its
 arguments. ``test_every_url_pattern_is_in_the_sweep`` fails when a pattern is added without an
@@ -211,7 +211,9 @@ def test_portal_shows_only_published_recommendations(client, planted):
     response = client.get(reverse("portal:home", kwargs={"state_slug": planted.a.state.slug}))
     assert [r.pk for r in response.context["recommendations"]] == [planted.a.published.pk]
     response = client.get(
-        reverse("portal:recommendation-detail", kwargs={"state_slug": planted.a.state.slug, "pk": planted.a.unpublished.pk})
+        reverse(
+            "portal:recommendation-detail", kwargs={"state_slug": planted.a.state.slug, "pk": planted.a.unpublished.pk}
+        )
     )
     assert response.status_code == 404
 

@@ -71,7 +71,14 @@ def test_every_language_renders_with_its_direction(client, code):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("code", "sign_in"),
-    [("en", "Sign in"), ("fr", "Se connecter"), ("es", "Iniciar sesión"), ("ar", "تسجيل الدخول"), ("ru", "Войти"), ("zh-hans", "登录")],
+    [
+        ("en", "Sign in"),
+        ("fr", "Se connecter"),
+        ("es", "Iniciar sesión"),
+        ("ar", "تسجيل الدخول"),
+        ("ru", "Войти"),
+        ("zh-hans", "登录"),
+    ],
 )
 def test_interface_is_translated(client, code, sign_in):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = code

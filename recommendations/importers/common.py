@@ -104,9 +104,7 @@ def country_key(value: str) -> str:
 # --- HTML to text ----------------------------------------------------------------------------
 
 _TAG_RE = re.compile(r"<[a-zA-Z!/?][^>]*>")
-_BLOCK_TAGS = frozenset(
-    {"p", "br", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"}
-)
+_BLOCK_TAGS = frozenset({"p", "br", "div", "li", "ul", "ol", "tr", "table", "h1", "h2", "h3", "h4", "h5", "h6"})
 _BLOCK_TAG_RE = re.compile(rf"<(?:{'|'.join(sorted(_BLOCK_TAGS))})\b", re.IGNORECASE)
 # Elements whose content is never text a reader sees.
 _HIDDEN_TAGS = frozenset({"script", "style", "xml", "head", "title"})
@@ -118,9 +116,7 @@ _WORD_SETTINGS_RE = re.compile(
     r"^\s*Normal\s+\d+(?:\s+\d+)?\s+(?:(?:false|true)\s+){2,}"
     r"(?:(?:[A-Z]{2}(?:-[A-Z]{2,4})?|X-NONE)\s+){0,4}(?:MicrosoftInternetExplorer4\s+)?"
 )
-_WORD_STYLE_RE = re.compile(
-    r"(?:/\*[^*]*\*/\s*)?[\w.#:-]+(?:\s*,\s*[\w.#:-]+)*\s*\{[^{}]*\bmso-[^{}]*\}"
-)
+_WORD_STYLE_RE = re.compile(r"(?:/\*[^*]*\*/\s*)?[\w.#:-]+(?:\s*,\s*[\w.#:-]+)*\s*\{[^{}]*\bmso-[^{}]*\}")
 
 
 class _TextExtractor(HTMLParser):
@@ -218,9 +214,7 @@ def parse_date(value: Any) -> date | None:
         text = clean_label(value)
         if not text:
             return None
-        result = (
-            excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
-        )
+        result = excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
     else:
         raise ValueError(f"{value!r} is not a date.")
     return None if result in _PLACEHOLDER_DATES else result
@@ -540,13 +534,10 @@ def iter_json_array(fileobj: IO[Any], *, item_name: str = "record") -> Iterator[
     if not start:
         raise ImportFormatError("The file is empty.")
     if start == "{":
-        raise ImportFormatError(
-            "The file holds a single JSON object, not a JSON array (a list) of records."
-        )
+        raise ImportFormatError("The file holds a single JSON object, not a JSON array (a list) of records.")
     if start != "[":
         raise ImportFormatError(
-            f"The file is not JSON: a JSON array starts with '[', this file starts with "
-            f"{_preview(head)!r}."
+            f"The file is not JSON: a JSON array starts with '[', this file starts with {_preview(head)!r}."
         )
     count = 0
     try:
@@ -602,20 +593,14 @@ def check_zip_safety(
         with zipfile.ZipFile(fileobj) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise ImportFormatError(
-            "The file is not a valid zip container (an .xlsx or .docx file is one)."
-        ) from None
+        raise ImportFormatError("The file is not a valid zip container (an .xlsx or .docx file is one).") from None
     finally:
         fileobj.seek(position)
     if len(members) > max_members:
-        raise ImportFormatError(
-            f"The file holds {len(members)} parts; more than {max_members} is not accepted."
-        )
+        raise ImportFormatError(f"The file holds {len(members)} parts; more than {max_members} is not accepted.")
     total = sum(member.file_size for member in members)
     if total > max_uncompressed:
-        raise ImportFormatError(
-            f"The file would expand to {total:,} bytes; the limit is {max_uncompressed:,} bytes."
-        )
+        raise ImportFormatError(f"The file would expand to {total:,} bytes; the limit is {max_uncompressed:,} bytes.")
     for member in members:
         if member.file_size <= _RATIO_CHECK_FLOOR:
             continue

@@ -81,29 +81,22 @@ def _check_members(
     max_members: int,
 ) -> None:
     if len(members) > max_members:
-        raise ImportFormatError(
-            f"The file contains {len(members)} parts; at most {max_members} are accepted."
-        )
+        raise ImportFormatError(f"The file contains {len(members)} parts; at most {max_members} are accepted.")
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
             raise ImportFormatError("The file is encrypted or password-protected.")
         if member.compress_type not in _ALLOWED_COMPRESSION:
-            raise ImportFormatError(
-                f"The part {member.filename!r} uses a compression method Office files do not use."
-            )
+            raise ImportFormatError(f"The part {member.filename!r} uses a compression method Office files do not use.")
         total += member.file_size
         if total > max_uncompressed_bytes:
             raise ImportFormatError(
                 f"The file expands to more than {_format_size(max_uncompressed_bytes)} "
                 "when unpacked, which is more than is accepted."
             )
-        if member.file_size > _RATIO_CHECK_MIN_BYTES and member.file_size > max_ratio * max(
-            member.compress_size, 1
-        ):
+        if member.file_size > _RATIO_CHECK_MIN_BYTES and member.file_size > max_ratio * max(member.compress_size, 1):
             raise ImportFormatError(
-                f"The part {member.filename!r} is compressed to a suspicious degree "
-                "(a possible ZIP bomb)."
+                f"The part {member.filename!r} is compressed to a suspicious degree (a possible ZIP bomb)."
             )
 
 

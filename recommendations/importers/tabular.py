@@ -100,8 +100,7 @@ def guess_encoding(data: bytes) -> EncodingGuess:
         return EncodingGuess("utf-16", 1.0)
     if b"\x00" in data:
         raise ImportFormatError(
-            "The file contains NUL bytes, so it is not a CSV text file "
-            "(UTF-16 text must start with a byte order mark)."
+            "The file contains NUL bytes, so it is not a CSV text file (UTF-16 text must start with a byte order mark)."
         )
     if data.isascii():
         return EncodingGuess("utf-8", 1.0)
@@ -149,10 +148,7 @@ _OPENING_QUOTES = "\u201c\u2018"
 _CLOSING_QUOTES = "\u201d\u2019"
 _DASHES = "\u2013\u2014"
 _COMMON_PUNCTUATION = frozenset(
-    _OPENING_QUOTES
-    + _CLOSING_QUOTES
-    + _DASHES
-    + "\u2026\u00ab\u00bb\u00b0\u20ac\u00a3\u00a7\u2022\u00b7\u00a0"
+    _OPENING_QUOTES + _CLOSING_QUOTES + _DASHES + "\u2026\u00ab\u00bb\u00b0\u20ac\u00a3\u00a7\u2022\u00b7\u00a0"
 )
 # Accented letters that are words on their own (French à, Spanish ó, Italian è…).
 _ONE_LETTER_WORDS = frozenset("àáéèó")
@@ -261,8 +257,7 @@ def read_table(
         raise ImportFormatError("The file is empty.")
     if head.startswith(_OLE_MAGIC):
         raise ImportFormatError(
-            "This is an old Excel .xls file, which cannot be read. "
-            "Save it as .xlsx or CSV and import it again."
+            "This is an old Excel .xls file, which cannot be read. Save it as .xlsx or CSV and import it again."
         )
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(fileobj, sheet=sheet)
@@ -378,9 +373,7 @@ def _iter_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportFormatError(
-                f"The CSV file is malformed near row {number + 1}: {exc}."
-            ) from exc
+            raise ImportFormatError(f"The CSV file is malformed near row {number + 1}: {exc}.") from exc
         number += 1
         yield number, record
 
@@ -463,8 +456,7 @@ def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
         workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise ImportFormatError(
-            "The file is not a valid Excel workbook (.xlsx); it may be damaged or be "
-            "another kind of document."
+            "The file is not a valid Excel workbook (.xlsx); it may be damaged or be another kind of document."
         ) from exc
     names = list(workbook.sheetnames)
     worksheet = _select_sheet(workbook, names, sheet)
@@ -498,9 +490,7 @@ def _select_sheet(workbook: Any, names: list[str], sheet: str | None) -> Any:
     workbook.close()
     if sheet is None:
         raise ImportFormatError("The workbook has no worksheet.")
-    raise ImportFormatError(
-        f"The workbook has no sheet named {sheet!r}. Sheets in the workbook: {', '.join(names)}."
-    )
+    raise ImportFormatError(f"The workbook has no sheet named {sheet!r}. Sheets in the workbook: {', '.join(names)}.")
 
 
 def _iter_xlsx_rows(workbook: Any, worksheet: Any) -> Iterator[list[str]]:
@@ -591,10 +581,7 @@ class ColumnMapping:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.fields) - set(TARGET_FIELDS))
         if unknown:
-            raise ValueError(
-                f"Unknown target fields: {', '.join(unknown)}. "
-                f"Known fields: {', '.join(TARGET_FIELDS)}."
-            )
+            raise ValueError(f"Unknown target fields: {', '.join(unknown)}. Known fields: {', '.join(TARGET_FIELDS)}.")
         missing = [target for target in REQUIRED_FIELDS if target not in self.fields]
         if missing:
             raise ValueError(f"The mapping must say where to find: {', '.join(missing)}.")
@@ -609,9 +596,7 @@ class ColumnMapping:
         return {
             "name": self.name,
             "fields": {
-                target: {
-                    key: value for key, value in asdict(spec).items() if value not in (None, {})
-                }
+                target: {key: value for key, value in asdict(spec).items() if value not in (None, {})}
                 for target, spec in self.fields.items()
             },
         }
@@ -633,9 +618,7 @@ UPR_INFO_MAPPING = ColumnMapping(
         "mechanism": FieldMapping(constant="UPR"),
         "countries": FieldMapping(column="To"),
         "recommending_countries": FieldMapping(column="From"),
-        "position": FieldMapping(
-            column="Response", value_map={"Accepted": "supported", "Noted": "noted"}
-        ),
+        "position": FieldMapping(column="Response", value_map={"Accepted": "supported", "Noted": "noted"}),
         "themes": FieldMapping(column="Issue", separator=","),
         "upr_session": FieldMapping(column="Session"),
         "upr_cycle": FieldMapping(column="Session", transform="upr_cycle_from_session"),
@@ -665,9 +648,7 @@ def iter_mapped(
     for offset, values in enumerate(table.rows, start=1):
         if not _is_filled(values.values()):
             continue
-        cells = {
-            target: _raw_cell(values, spec, columns) for target, spec in mapping.fields.items()
-        }
+        cells = {target: _raw_cell(values, spec, columns) for target, spec in mapping.fields.items()}
         if wanted is not None:
             names = _split(cells["countries"], mapping.fields["countries"])
             if wanted.isdisjoint(country_key(name) for name in names):
@@ -694,9 +675,7 @@ def _resolve_columns(headers: list[str], mapping: ColumnMapping) -> dict[str, st
     return resolved
 
 
-def _country_filter(
-    mapping: ColumnMapping, country: str | Collection[str] | None
-) -> set[str] | None:
+def _country_filter(mapping: ColumnMapping, country: str | Collection[str] | None) -> set[str] | None:
     if country is None:
         return None
     if "countries" not in mapping.fields:
@@ -715,9 +694,7 @@ def _raw_cell(values: Mapping[str, str], spec: FieldMapping, columns: Mapping[st
     return values.get(columns[spec.column], "")
 
 
-def _build(
-    cells: Mapping[str, str], mapping: ColumnMapping, *, location: str
-) -> ParsedRecommendation | RowError:
+def _build(cells: Mapping[str, str], mapping: ColumnMapping, *, location: str) -> ParsedRecommendation | RowError:
     text = normalize_space(cells["text"])
     if not text:
         return RowError(
@@ -758,9 +735,7 @@ def _apply(record: ParsedRecommendation, target: str, spec: FieldMapping, raw: s
         _apply_date(record, target, spec, value, source)
 
 
-def _apply_position(
-    record: ParsedRecommendation, spec: FieldMapping, value: str, source: str
-) -> None:
+def _apply_position(record: ParsedRecommendation, spec: FieldMapping, value: str, source: str) -> None:
     record.position_raw = value
     if not value:
         return
@@ -771,9 +746,7 @@ def _apply_position(
     record.position = position
 
 
-def _apply_number(
-    record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str
-) -> None:
+def _apply_number(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str) -> None:
     if not value:
         return
     value = spec.map_value(value)
@@ -791,9 +764,7 @@ def _apply_number(
         setattr(record, target, number)
 
 
-def _apply_date(
-    record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str
-) -> None:
+def _apply_date(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str) -> None:
     if not value:
         return
     parsed = _parse_date(value, spec.date_format)

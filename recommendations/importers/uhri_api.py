@@ -172,9 +172,7 @@ class FilterLists:
         """The ids whose label equals ``label`` (ignoring case, spacing and a trailing star)."""
         wanted = country_key(label)
         return {
-            key
-            for key, entry in self._entries.get(_facet_key(facet), {}).items()
-            if country_key(entry.text) == wanted
+            key for key, entry in self._entries.get(_facet_key(facet), {}).items() if country_key(entry.text) == wanted
         }
 
 
@@ -199,17 +197,14 @@ def iter_uhri_api_records(
     start = first_character(head)
     if start == "[":
         numbered: Iterator[tuple[str, Any]] = (
-            (f"record {number}", record)
-            for number, record in enumerate(iter_json_array(reader), start=1)
+            (f"record {number}", record) for number, record in enumerate(iter_json_array(reader), start=1)
         )
     elif start == "{":
         numbered = ((f"line {number}", record) for number, record in _iter_json_lines(reader))
     elif not start:
         raise ImportFormatError("The file is empty.")
     else:
-        raise ImportFormatError(
-            "The file is neither a JSON array nor JSON Lines of UHRI API records."
-        )
+        raise ImportFormatError("The file is neither a JSON array nor JSON Lines of UHRI API records.")
     for location, record in numbered:
         if isinstance(record, RowError):
             yield record
@@ -256,9 +251,7 @@ def _iter_json_lines(reader: io.RawIOBase) -> Iterator[tuple[int, Any]]:
                     ) from None
                 yield (
                     number,
-                    RowError(
-                        f"line {number}", "The line is not valid JSON (the file may be truncated)."
-                    ),
+                    RowError(f"line {number}", "The line is not valid JSON (the file may be truncated)."),
                 )
                 continue
             seen_valid = True
@@ -281,9 +274,7 @@ class _Resolver:
         self.filter_lists = filter_lists
         self.flags = flags
 
-    def entries(
-        self, record: Mapping[str, Any], key: str, *, flag: bool = True
-    ) -> list[FilterEntry | None]:
+    def entries(self, record: Mapping[str, Any], key: str, *, flag: bool = True) -> list[FilterEntry | None]:
         """The entries for the ids under ``key``, and ``None`` for each unresolved id."""
         found: list[FilterEntry | None] = []
         for entry_id in _ids(record.get(key)):
@@ -317,14 +308,10 @@ def parse_api_record(
     resolve = _Resolver(filter_lists or FilterLists(), flags)
     symbol = normalize_space(str(record.get("symbol") or ""))
 
-    upr_session = next(
-        (parse_int(label) for label in resolve.labels(record, "uprSessionIds")), None
-    )
+    upr_session = next((parse_int(label) for label in resolve.labels(record, "uprSessionIds")), None)
     # A cycle the session tells needs no review when its own id is unknown.
     cycle_labels = resolve.labels(record, "uprCycle", flag=False)
-    upr_cycle = (parse_upr_cycle(cycle_labels[0]) if cycle_labels else None) or (
-        upr_cycle_from_session(upr_session)
-    )
+    upr_cycle = (parse_upr_cycle(cycle_labels[0]) if cycle_labels else None) or (upr_cycle_from_session(upr_session))
     if upr_cycle is None:
         resolve.entries(record, "uprCycle")
 
@@ -334,9 +321,7 @@ def parse_api_record(
         flags.append(f"unknown position: {' / '.join(position_labels)}")
 
     is_upr = bool(
-        _ids(record.get("uprSessionIds"))
-        or _ids(record.get("uprPositionIds"))
-        or _ids(record.get("uprCycle"))
+        _ids(record.get("uprSessionIds")) or _ids(record.get("uprPositionIds")) or _ids(record.get("uprCycle"))
     )
     body_labels = resolve.labels(record, "bodyId", flag=False)
     mechanism = body_labels[0] if body_labels else mechanism_from_symbol(symbol, upr=is_upr)
@@ -510,8 +495,7 @@ class UhriApiClient:
             records = body.get(self.list_key)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
             raise UhriApiError(
-                f"The UHRI API's answer{_for_page(page)} does not hold a list of records "
-                f"under {self.list_key!r}.",
+                f"The UHRI API's answer{_for_page(page)} does not hold a list of records under {self.list_key!r}.",
                 page=page,
             )
         return records
@@ -548,19 +532,15 @@ class UhriApiClient:
                 try:
                     return json.loads(body)
                 except ValueError:
-                    raise UhriApiError(
-                        f"The UHRI API's answer{_for_page(page)} is not JSON.", page=page
-                    ) from None
+                    raise UhriApiError(f"The UHRI API's answer{_for_page(page)} is not JSON.", page=page) from None
             if attempt >= self.max_retries:
                 raise UhriApiError(
-                    f"The UHRI API still failed{_for_page(page)} after {attempt + 1} "
-                    f"attempts ({problem}).",
+                    f"The UHRI API still failed{_for_page(page)} after {attempt + 1} attempts ({problem}).",
                     page=page,
                 )
             if retry_after is not None and retry_after > self.max_delay:
                 raise UhriApiError(
-                    f"The UHRI API asked to wait {retry_after:.0f} seconds{_for_page(page)}; "
-                    "try again later.",
+                    f"The UHRI API asked to wait {retry_after:.0f} seconds{_for_page(page)}; try again later.",
                     page=page,
                 )
             delay = retry_after if retry_after is not None else self.backoff * 2**attempt

@@ -95,20 +95,14 @@ def parse_uhri_record(
 
     flags: list[str] = []
     issued_on = _date(record.get("PublicationDate"), column("PublicationDate"), flags)
-    published_on_uhri = _date(
-        record.get("PublicationDateOnUhri"), column("PublicationDateOnUhri"), flags
-    )
+    published_on_uhri = _date(record.get("PublicationDateOnUhri"), column("PublicationDateOnUhri"), flags)
 
     symbol = clean_label(str(record.get("Symbol") or ""))
     upr_session = parse_int(_first(record.get("UprSession")))
     positions = split_multi_value(record.get("UprPositions"))
-    upr_cycle = parse_upr_cycle(_first(record.get("UprCycle"))) or upr_cycle_from_session(
-        upr_session
-    )
+    upr_cycle = parse_upr_cycle(_first(record.get("UprCycle"))) or upr_cycle_from_session(upr_session)
     is_upr = bool(upr_session or positions or upr_cycle)
-    mechanism = clean_label(str(_first(record.get("Body")) or "")) or mechanism_from_symbol(
-        symbol, upr=is_upr
-    )
+    mechanism = clean_label(str(_first(record.get("Body")) or "")) or mechanism_from_symbol(symbol, upr=is_upr)
 
     annotation_type = "recommendation"
     type_label = clean_label(str(_first(record.get("AnnotationType")) or ""))

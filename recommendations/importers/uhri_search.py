@@ -190,9 +190,7 @@ def _convert(
         if not any(country_key(name) == wanted for name in names):
             return
     record = {COLUMNS[key][1]: value for key, value in row.items()}
-    yield parse_uhri_record(
-        record, location=location, language=language, column_names=_COLUMN_NAMES
-    )
+    yield parse_uhri_record(record, location=location, language=language, column_names=_COLUMN_NAMES)
 
 
 _COLUMN_NAMES = {export_key: header for header, export_key in COLUMNS.values()}
@@ -224,10 +222,7 @@ def _workbook_error_message(error: BaseException) -> str:
         causes.append(error)
         error = error.__cause__ or error.__context__
     if any(isinstance(cause, DefusedXmlException) for cause in causes):
-        return (
-            "The workbook contains XML entity or document type declarations, which are "
-            "refused for safety."
-        )
+        return "The workbook contains XML entity or document type declarations, which are refused for safety."
     return "The file is not a readable Excel (.xlsx) workbook."
 
 

@@ -72,9 +72,7 @@ _ZIP_MAGIC = b"PK"
 _EXPECTED = "Expected the UPR thematic list of recommendations as a Word document (.docx)."
 
 
-def iter_upr_docx(
-    fileobj: BinaryIO, *, language: str = "en"
-) -> Iterator[ParsedRecommendation | RowError]:
+def iter_upr_docx(fileobj: BinaryIO, *, language: str = "en") -> Iterator[ParsedRecommendation | RowError]:
     """Parse a UPR thematic list; ``language`` is the language of its texts.
 
     The file is checked and its tables recognised before this returns, so a file
@@ -111,9 +109,7 @@ def _open_document(fileobj: BinaryIO) -> Any:
         )
     if not head.startswith(_ZIP_MAGIC):
         raise ImportFormatError("The file is not a Word document. " + _EXPECTED)
-    check_zip_safety(
-        fileobj, max_uncompressed_bytes=DOCX_MAX_UNCOMPRESSED_BYTES, max_ratio=DOCX_MAX_RATIO
-    )
+    check_zip_safety(fileobj, max_uncompressed_bytes=DOCX_MAX_UNCOMPRESSED_BYTES, max_ratio=DOCX_MAX_RATIO)
     try:
         # python-docx parses with resolve_entities=False and no network access;
         # check_zip_safety has also refused any part with a DOCTYPE.
@@ -297,14 +293,10 @@ _CYCLE_RE = re.compile(
     r"|\bcycle\s+\d{1,2}\b",
     re.IGNORECASE,
 )
-_SESSION_RE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s+session\b|\bsession\s+(\d{1,2})\b", re.IGNORECASE
-)
+_SESSION_RE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+session\b|\bsession\s+(\d{1,2})\b", re.IGNORECASE)
 # "UPR of Slovenia (3rd Cycle - 34th Session)"; the State's name may itself hold
 # parentheses ("Bolivia (Plurinational State of)").
-_STATE_RE = re.compile(
-    r"\bUPR\s+of\s+(?:the\s+)?(?P<state>.+?)\s*\([^()]*\b(?:cycle|session)\b", re.IGNORECASE
-)
+_STATE_RE = re.compile(r"\bUPR\s+of\s+(?:the\s+)?(?P<state>.+?)\s*\([^()]*\b(?:cycle|session)\b", re.IGNORECASE)
 # Paragraphs above the first table that may carry the title.
 _TITLE_PARAGRAPHS = 20
 
@@ -348,9 +340,7 @@ _SECTION_LABEL_RE = re.compile(
 )
 
 
-def _iter_records(
-    tables: list[_Table], context: _Context, language: str
-) -> Iterator[ParsedRecommendation | RowError]:
+def _iter_records(tables: list[_Table], context: _Context, language: str) -> Iterator[ParsedRecommendation | RowError]:
     section = ""
     for table in tables:
         above: dict[int, _Cell] = {}
@@ -548,10 +538,7 @@ def _looks_like_state(name: str) -> bool:
     # An acronym ("OP-CAT", "CEDAW") has no lower-case letter; a name does.
     if not any(char.islower() for char in name):
         return False
-    return all(
-        word[0].isupper() or word in _NAME_PARTICLES or word.startswith(("d'", "d\u2019"))
-        for word in words
-    )
+    return all(word[0].isupper() or word in _NAME_PARTICLES or word.startswith(("d'", "d\u2019")) for word in words)
 
 
 # --------------------------------------------------------------------------

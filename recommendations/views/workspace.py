@@ -21,7 +21,9 @@ class RecommendationDetailView(StatePermissionMixin, DetailView):
     context_object_name = "recommendation"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(recommendations_visible_to(self.request.user, self.request.state), pk=self.kwargs["pk"])
+        return get_object_or_404(
+            recommendations_visible_to(self.request.user, self.request.state), pk=self.kwargs["pk"]
+        )
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(history=recommendation_history(self.object)[:50], **kwargs)

@@ -46,9 +46,7 @@ def test_normalize_space_collapses_all_kinds_of_space():
 
 
 def test_normalize_lines_keeps_lines_and_drops_empty_ones():
-    assert normalize_lines("  Parliament \r\n\r\n  7.  The  Committee\n") == (
-        "Parliament\n7. The Committee"
-    )
+    assert normalize_lines("  Parliament \r\n\r\n  7.  The  Committee\n") == ("Parliament\n7. The Committee")
 
 
 @pytest.mark.parametrize(
@@ -98,9 +96,7 @@ def test_split_multi_value_handles_cells_lists_and_blanks():
 
 def test_country_key_ignores_case_space_marker_and_star():
     assert country_key("- State of Palestine*") == "state of palestine"
-    assert country_key("Bolivia (Plurinational  State of) ") == country_key(
-        "bolivia (plurinational state of)"
-    )
+    assert country_key("Bolivia (Plurinational  State of) ") == country_key("bolivia (plurinational state of)")
     assert country_key("South Sudan\r") == "south sudan"
 
 
@@ -108,10 +104,7 @@ def test_country_key_ignores_case_space_marker_and_star():
 
 
 def test_html_to_text_paragraphs_breaks_and_entities():
-    value = (
-        "<p>23. The Committee&nbsp;recommends:</p>\n"
-        "<p>(a) To&rsquo;s\nend<br/>(b) Other &amp; more</p>"
-    )
+    value = "<p>23. The Committee&nbsp;recommends:</p>\n<p>(a) To&rsquo;s\nend<br/>(b) Other &amp; more</p>"
     assert html_to_text(value) == "23. The Committee recommends:\n(a) To’s end\n(b) Other & more"
 
 
@@ -353,9 +346,11 @@ def test_parse_sdg_label(label, expected):
 
 
 def test_sort_sdg_labels_keeps_order_and_drops_duplicates():
-    assert sort_sdg_labels(
-        ["16.2 - Protect children", "4 - QUALITY EDUCATION", "16.2 - again", "Goal sixteen"]
-    ) == (["16.2"], ["4"], ["Goal sixteen"])
+    assert sort_sdg_labels(["16.2 - Protect children", "4 - QUALITY EDUCATION", "16.2 - again", "Goal sixteen"]) == (
+        ["16.2"],
+        ["4"],
+        ["Goal sixteen"],
+    )
 
 
 @pytest.mark.parametrize(
@@ -412,8 +407,7 @@ def test_iter_json_array_streams_items_from_bytes_text_and_bom():
         (b'{"a": 1}', "The file holds a single JSON object, not a JSON array (a list) of records."),
         (
             b"Text,Countries\n1,2\n",
-            "The file is not JSON: a JSON array starts with '[', this file starts with "
-            "'Text,Countries'.",
+            "The file is not JSON: a JSON array starts with '[', this file starts with 'Text,Countries'.",
         ),
         (
             b'[{"a": 1}, {"a": 2}, {"a": "tr',
@@ -458,9 +452,7 @@ def test_check_zip_safety_refuses_a_bomb_by_total_size():
     buffer = _zip({"xl/worksheets/sheet1.xml": b"\0" * (3 * 1024 * 1024)})
     with pytest.raises(ImportFormatError) as raised:
         check_zip_safety(buffer, max_uncompressed=2 * 1024 * 1024, max_ratio=10_000)
-    assert str(raised.value) == (
-        "The file would expand to 3,145,728 bytes; the limit is 2,097,152 bytes."
-    )
+    assert str(raised.value) == ("The file would expand to 3,145,728 bytes; the limit is 2,097,152 bytes.")
 
 
 def test_check_zip_safety_refuses_a_bomb_by_ratio():
@@ -468,9 +460,7 @@ def test_check_zip_safety_refuses_a_bomb_by_ratio():
     with pytest.raises(ImportFormatError) as raised:
         check_zip_safety(buffer)
     assert str(raised.value).startswith("The part 'xl/sharedStrings.xml' is compressed ")
-    assert str(raised.value).endswith(
-        " times; more than 100 times is refused as a possible zip bomb."
-    )
+    assert str(raised.value).endswith(" times; more than 100 times is refused as a possible zip bomb.")
 
 
 def test_check_zip_safety_ignores_the_ratio_of_small_parts():
@@ -488,6 +478,4 @@ def test_check_zip_safety_refuses_too_many_members():
 def test_check_zip_safety_refuses_non_zip_files(data):
     with pytest.raises(ImportFormatError) as raised:
         check_zip_safety(io.BytesIO(data))
-    assert str(raised.value) == (
-        "The file is not a valid zip container (an .xlsx or .docx file is one)."
-    )
+    assert str(raised.value) == ("The file is not a valid zip container (an .xlsx or .docx file is one).")

@@ -43,8 +43,7 @@ def upr_info_csv(line_ending: str) -> str:
         UPR_INFO_HEADER,
         'Morocco,Africa,"AU,OIF","While recognizing achievements of the Instance Equité - '
         'Reconciliation (IER), to continue.",Netherlands,WEOG,EU,Accepted,3,Justice,1',
-        'Chad,Africa,"AU,OIF",Bring Mr. Hissène Habré to justice,Ireland,WEOG,EU,Noted,5,'
-        '"Impunity,Justice",3',
+        'Chad,Africa,"AU,OIF",Bring Mr. Hissène Habré to justice,Ireland,WEOG,EU,Noted,5,"Impunity,Justice",3',
         f'Chad,Africa,AU,"Protect women\u2019s rights \u2013{line_ending}see the '
         '\u201cBeijing\u201d platform",Czech Republic,EEG,EU,Accepted,4,'
         "Women's rights,13",
@@ -56,10 +55,7 @@ UPR_INFO_RECORDS = [
     ParsedRecommendation(
         location="row 2",
         mechanism="UPR",
-        texts={
-            "en": "While recognizing achievements of the Instance Equité - Reconciliation (IER), "
-            "to continue."
-        },
+        texts={"en": "While recognizing achievements of the Instance Equité - Reconciliation (IER), to continue."},
         upr_cycle=1,
         upr_session=1,
         countries=["Morocco"],
@@ -179,8 +175,7 @@ def test_nul_bytes_are_not_text() -> None:
         read(b"To,From\n\x00\x01\x02\x03")
 
     assert str(error.value) == (
-        "The file contains NUL bytes, so it is not a CSV text file (UTF-16 text must start "
-        "with a byte order mark)."
+        "The file contains NUL bytes, so it is not a CSV text file (UTF-16 text must start with a byte order mark)."
     )
 
 
@@ -310,8 +305,7 @@ def test_unknown_encoding_name() -> None:
         (
             b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
             "export.xls",
-            "This is an old Excel .xls file, which cannot be read. Save it as .xlsx or CSV and "
-            "import it again.",
+            "This is an old Excel .xls file, which cannot be read. Save it as .xlsx or CSV and import it again.",
         ),
         (b"Text,To\n", "export.xlsx", "The file is not a valid Excel workbook (.xlsx)."),
     ],
@@ -330,9 +324,7 @@ def test_malformed_csv() -> None:
     with pytest.raises(ImportFormatError) as error:
         list(table.rows)
 
-    assert str(error.value) == (
-        "The CSV file is malformed near row 2: field larger than field limit (131072)."
-    )
+    assert str(error.value) == ("The CSV file is malformed near row 2: field larger than field limit (131072).")
 
 
 # --- Mappings ------------------------------------------------------------------------------
@@ -345,26 +337,19 @@ def test_mapping_names_a_missing_column() -> None:
         mapped(data)
 
     assert str(error.value) == (
-        "The file has no column named 'Issue', 'Session'. "
-        "Columns in the file: 'To', 'Text', 'From', 'Response'."
+        "The file has no column named 'Issue', 'Session'. Columns in the file: 'To', 'Text', 'From', 'Response'."
     )
 
 
 def test_headers_match_loosely() -> None:
     data = b" TEXT ,to\nRatify,Chad\n"
-    mapping = ColumnMapping(
-        fields={"text": FieldMapping(column="Text"), "countries": FieldMapping(column="To")}
-    )
+    mapping = ColumnMapping(fields={"text": FieldMapping(column="Text"), "countries": FieldMapping(column="To")})
 
-    assert mapped(data, mapping) == [
-        ParsedRecommendation(location="row 2", texts={"en": "Ratify"}, countries=["Chad"])
-    ]
+    assert mapped(data, mapping) == [ParsedRecommendation(location="row 2", texts={"en": "Ratify"}, countries=["Chad"])]
 
 
 def test_empty_text_is_a_row_error_and_blank_rows_are_skipped() -> None:
-    data = (
-        f"{UPR_INFO_HEADER}\nChad,,,,Peru,,,Noted,,,5\n,,,,,,,,,,\nChad,,,Ratify,Peru,,,Noted,,,5\n"
-    ).encode()
+    data = (f"{UPR_INFO_HEADER}\nChad,,,,Peru,,,Noted,,,5\n,,,,,,,,,,\nChad,,,Ratify,Peru,,,Noted,,,5\n").encode()
 
     assert mapped(data) == [
         RowError(location="row 2", message="The recommendation text is empty.", column="Text"),
@@ -407,8 +392,7 @@ def test_country_filter_needs_the_country_column() -> None:
         mapped(b"Text\nRatify\n", mapping, country="Chad")
 
     assert str(error.value) == (
-        "The mapping does not say which column holds the State under review, so the rows "
-        "cannot be filtered by country."
+        "The mapping does not say which column holds the State under review, so the rows cannot be filtered by country."
     )
 
 
@@ -419,19 +403,13 @@ FULL_MAPPING = ColumnMapping(
         "text_language": FieldMapping(column="Lang", value_map={"French": "fr"}),
         "symbol": FieldMapping(column="Symbol"),
         "paragraph": FieldMapping(column="Para"),
-        "mechanism": FieldMapping(
-            column="Body", value_map={"Committee on the Rights of the Child": "CRC"}
-        ),
+        "mechanism": FieldMapping(column="Body", value_map={"Committee on the Rights of the Child": "CRC"}),
         "external_id": FieldMapping(column="Id"),
-        "position": FieldMapping(
-            column="Status", value_map={"Yes": "supported", "Later": "pending"}
-        ),
+        "position": FieldMapping(column="Status", value_map={"Yes": "supported", "Later": "pending"}),
         "countries": FieldMapping(constant="Chad"),
         "recommending_countries": FieldMapping(column="From", separator=";"),
         "themes": FieldMapping(column="Themes", separator="\n"),
-        "affected_groups": FieldMapping(
-            column="Groups", separator=",", value_map={"kids": "Children"}
-        ),
+        "affected_groups": FieldMapping(column="Groups", separator=",", value_map={"kids": "Children"}),
         "sdg_targets": FieldMapping(column="SDGs", separator="\n"),
         "upr_session": FieldMapping(column="Session"),
         "upr_cycle": FieldMapping(column="Session", transform="upr_cycle_from_session"),
@@ -512,9 +490,7 @@ def test_every_target_field() -> None:
     ],
 )
 def test_dates_without_a_format(value: str, expected: date | None) -> None:
-    mapping = ColumnMapping(
-        fields={"text": FieldMapping(column="Text"), "issued_on": FieldMapping(column="Date")}
-    )
+    mapping = ColumnMapping(fields={"text": FieldMapping(column="Text"), "issued_on": FieldMapping(column="Date")})
 
     [record] = mapped(f"Text,Date\nRatify,{value}\n".encode(), mapping)
 
@@ -532,9 +508,7 @@ def test_upr_cycle_from_session(session: str, cycle: int) -> None:
 
 
 def test_cycle_written_out() -> None:
-    mapping = ColumnMapping(
-        fields={"text": FieldMapping(column="Text"), "upr_cycle": FieldMapping(column="Cycle")}
-    )
+    mapping = ColumnMapping(fields={"text": FieldMapping(column="Text"), "upr_cycle": FieldMapping(column="Cycle")})
 
     records = mapped(b"Text,Cycle\nA,Third cycle\nB,2\nC,n/a\n", mapping)
 
@@ -592,8 +566,7 @@ def test_upr_info_mapping_round_trips_through_json() -> None:
         ),
         (
             {"fields": {"text": {"colum": "Text"}}},
-            "This is not a valid column mapping: FieldMapping.__init__() got an unexpected "
-            "keyword argument 'colum'.",
+            "This is not a valid column mapping: FieldMapping.__init__() got an unexpected keyword argument 'colum'.",
         ),
         ({"name": "no fields"}, "This is not a valid column mapping: 'fields'."),
     ],
@@ -671,9 +644,7 @@ def test_xlsx(tmp_path: Path) -> None:
 def test_xlsx_first_sheet_by_default_and_missing_sheet(tmp_path: Path) -> None:
     path = build_xlsx(tmp_path / "tracker.xlsx")
     with path.open("rb") as fileobj:
-        assert read_table(fileobj, filename="tracker.xlsx").headers == [
-            "Exported from the ministry tracker"
-        ]
+        assert read_table(fileobj, filename="tracker.xlsx").headers == ["Exported from the ministry tracker"]
         with pytest.raises(ImportFormatError) as error:
             read_table(fileobj, filename="tracker.xlsx", sheet="Data")
 
@@ -696,8 +667,7 @@ def test_xlsx_zip_bomb_is_refused(tmp_path: Path) -> None:
         read_table(fileobj, filename="bomb.xlsx")
 
     assert str(error.value) == (
-        "The part 'xl/worksheets/sheet1.xml' is compressed to a suspicious degree "
-        "(a possible ZIP bomb)."
+        "The part 'xl/worksheets/sheet1.xml' is compressed to a suspicious degree (a possible ZIP bomb)."
     )
 
 
@@ -711,8 +681,7 @@ def test_a_word_file_is_not_a_workbook(tmp_path: Path) -> None:
         read_table(fileobj, filename="list.xlsx")
 
     assert str(error.value) == (
-        "The file is not a valid Excel workbook (.xlsx); it may be damaged or be another kind "
-        "of document."
+        "The file is not a valid Excel workbook (.xlsx); it may be damaged or be another kind of document."
     )
 
 

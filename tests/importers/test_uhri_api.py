@@ -52,15 +52,13 @@ UPR_RECORD = ParsedRecommendation(
     paragraph="127.179",
     annotation_type="recommendation",
     texts={
-        "en": "127.179 Continue its efforts to promote and safeguard the right to education for "
-        "all (Pakistan);",
+        "en": "127.179 Continue its efforts to promote and safeguard the right to education for all (Pakistan);",
         "fr": "127.179 Poursuivre ses efforts en vue de promouvoir et de sauvegarder le droit de "
         "tous à l’éducation (Pakistan) ;",
         "es": "127.179 Continuar los esfuerzos por promover y salvaguardar el derecho a la "
         "educación para todos (Pakistán);",
         "ar": "127-179\nمواصلة جهودها الرامية إلى تعزيز وحماية الحق في التعليم للجميع (باكستان)؛",
-        "ru": "127.179 продолжать прилагать усилия по поощрению и защите права на образование "
-        "для всех (Пакистан);",
+        "ru": "127.179 продолжать прилагать усилия по поощрению и защите права на образование для всех (Пакистан);",
         "zh": "127.179继续努力促进和保障所有人的受教育权(巴基斯坦)；",
     },
     issued_on=date(2019, 12, 19),
@@ -89,8 +87,7 @@ CRC_RECORD = ParsedRecommendation(
         "enfants nés dans des familles roms ne sont pas toujours enregistrés à la naissance.",
         "es": "Inscripción de los nacimientos23. Al Comité le preocupa que los niños nacidos en "
         "familias romaníes no siempre se inscriban al nacer.",
-        "ar": "تسجيل المواليد٢٣- تشعر اللجنة بالقلق لأن الأطفال المولودين لأسر الروما لا يسجلون "
-        "دائماً عند الولادة.",
+        "ar": "تسجيل المواليد٢٣- تشعر اللجنة بالقلق لأن الأطفال المولودين لأسر الروما لا يسجلون دائماً عند الولادة.",
         "ru": "Регистрация рождений23. Комитет обеспокоен тем, что дети, родившиеся в семьях "
         "рома, не всегда регистрируются при рождении.",
         "zh": "出生登记\n23.委员会关切的是，罗姆家庭出生的儿童并非总能在出生时登记。",
@@ -114,8 +111,7 @@ SPT_RECORD = ParsedRecommendation(
     paragraph="60",
     annotation_type="observation",
     texts={
-        "en": "60.In addition, the Subcommittee observed that meals in police stations were "
-        "insufficient.",
+        "en": "60.In addition, the Subcommittee observed that meals in police stations were insufficient.",
         "fr": "60.En outre, le Sous-Comité a constaté que les repas servis dans les postes de "
         "police étaient insuffisants.",
     },
@@ -145,11 +141,7 @@ NO_TEXT = RowError("line 5", "The record has no text in any language.")
 
 
 def parse(data: bytes, filter_lists: FilterLists | None, country=None) -> list:
-    return list(
-        iter_uhri_api_records(
-            io.BytesIO(data), filter_lists=filter_lists, country_id_or_label=country
-        )
-    )
+    return list(iter_uhri_api_records(io.BytesIO(data), filter_lists=filter_lists, country_id_or_label=country))
 
 
 # --- Filter lists ----------------------------------------------------------------------------
@@ -170,9 +162,7 @@ def test_filter_lists_resolve_ids_and_labels(filter_lists):
     }
     # Facet names are matched loosely.
     assert "affectedPersons" in filter_lists
-    assert filter_lists.label("Affected-Persons", "f0000000-0000-4000-8000-000000000001") == (
-        "Children"
-    )
+    assert filter_lists.label("Affected-Persons", "f0000000-0000-4000-8000-000000000001") == ("Children")
 
 
 def test_load_filter_list_from_json_lines_and_json_array(tmp_path):
@@ -336,14 +326,8 @@ def test_real_sample_with_the_real_sdg_list():
     filter_lists = FilterLists.from_files({"sdgs": sdg_file})
     with (SHARED_DATA / "uhri-api-records-sample.jsonl").open("rb") as fileobj:
         results = list(iter_uhri_api_records(fileobj, filter_lists=filter_lists))
-    raw = [
-        json.loads(line)
-        for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
-    ]
-    sdg_text = {
-        entry["id"]: entry["text"]
-        for entry in map(json.loads, sdg_file.read_text("utf-8").splitlines())
-    }
+    raw = [json.loads(line) for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()]
+    sdg_text = {entry["id"]: entry["text"] for entry in map(json.loads, sdg_file.read_text("utf-8").splitlines())}
     assert len(results) == 325
     assert all(isinstance(result, ParsedRecommendation) for result in results)
     assert all(list(result.texts) == ["en", "fr", "es", "ar", "ru", "zh"] for result in results)
@@ -376,9 +360,7 @@ def test_real_sample_with_the_real_sdg_list():
         date(2019, 12, 19),
         ["4"],
     )
-    assert first.texts["ar"] == (
-        "127-179\nمواصلة جهودها الرامية إلى تعزيز وحماية الحق في التعليم للجميع (باكستان)؛"
-    )
+    assert first.texts["ar"] == ("127-179\nمواصلة جهودها الرامية إلى تعزيز وحماية الحق في التعليم للجميع (باكستان)؛")
     assert first.texts["fr"].endswith("(Pakistan) ;")
     # The Word leftovers pasted into one record are gone.
     finland = next(result for result in results if result.symbol == "E/C.12/FIN/CO/7")
@@ -412,9 +394,7 @@ class FakeUhri:
     def answer(self, handler: BaseHTTPRequestHandler) -> None:
         url = urllib.parse.urlsplit(handler.path)
         query = dict(urllib.parse.parse_qsl(url.query))
-        self.requests.append(
-            {"path": url.path, "query": query, "token": handler.headers["Authorization"]}
-        )
+        self.requests.append({"path": url.path, "query": query, "token": handler.headers["Authorization"]})
         if url.path.startswith("/api/filterlists/"):
             return self.send(handler, 200, [{"id": "g1", "text": "1 - NO POVERTY"}])
         size = int(query.get("pageSize") or query["take"])
@@ -477,9 +457,7 @@ def fake_api():
             pass
 
     server = QuietServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(
-        target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
-    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
     thread.start()
     fake.base_url = f"http://127.0.0.1:{server.server_address[1]}/api/"
     yield fake
@@ -534,9 +512,7 @@ def test_client_records_parse(fake_api):
         parse_api_record(record, filter_lists=None, location=f"page {page}")
         for page, record in client.iter_records(PAKISTAN)
     ]
-    assert [(result.location, result.paragraph, result.mechanism) for result in parsed] == [
-        ("page 0", "127.9", "UPR")
-    ]
+    assert [(result.location, result.paragraph, result.mechanism) for result in parsed] == [("page 0", "127.9", "UPR")]
 
 
 def test_client_stops_at_the_total_without_an_empty_page(fake_api):
@@ -580,9 +556,7 @@ def test_client_refuses_to_wait_longer_than_max_delay(fake_api):
     client = make_client(fake_api.base_url, sleeps, max_delay=60)
     with pytest.raises(UhriApiError) as raised:
         list(client.iter_records(SLOVENIA))
-    assert str(raised.value) == (
-        "The UHRI API asked to wait 3600 seconds for page 0; try again later."
-    )
+    assert str(raised.value) == ("The UHRI API asked to wait 3600 seconds for page 0; try again later.")
     assert raised.value.page == 0
     assert sleeps == []
 

@@ -174,9 +174,7 @@ def test_unknown_country_yields_only_errors():
 
 
 def test_language_names_the_text():
-    record = json.dumps(
-        [{"AnnotationId": "x1", "Countries": ["France"], "Text": "<p>12. Le Comité</p>"}]
-    )
+    record = json.dumps([{"AnnotationId": "x1", "Countries": ["France"], "Text": "<p>12. Le Comité</p>"}])
     assert parse(record.encode(), country="France", language="fr") == [
         ParsedRecommendation(
             location="record 1",
@@ -230,8 +228,7 @@ def test_empty_array_yields_nothing():
         (b"   \n", "The file is empty."),
         (
             b"Text,Countries Concerned\nRatify,Slovenia\n",
-            "The file is not JSON: a JSON array starts with '[', this file starts with "
-            "'Text,Countries Conce'.",
+            "The file is not JSON: a JSON array starts with '[', this file starts with 'Text,Countries Conce'.",
         ),
         (
             b'{"AnnotationId": "x1"}',
@@ -256,9 +253,7 @@ def test_truncated_file_raises_after_the_complete_records():
     with pytest.raises(ImportFormatError) as raised:
         for result in iter_uhri_json(io.BytesIO(data[:cut]), country="Slovenia"):
             results.append(result)
-    assert str(raised.value) == (
-        "The file ends in the middle of record 3: it is probably truncated."
-    )
+    assert str(raised.value) == ("The file ends in the middle of record 3: it is probably truncated.")
     assert results == [UPR_RECORD, CRC_RECORD]
 
 
@@ -293,8 +288,7 @@ def test_the_file_is_streamed_not_loaded():
 def test_real_texts_in_the_full_export_shape():
     """No real full export is shared; its texts are the API sample's English ones."""
     api_records = [
-        json.loads(line)
-        for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
+        json.loads(line) for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
     ]
     export = [
         {
@@ -315,8 +309,7 @@ def test_real_texts_in_the_full_export_shape():
     assert all(isinstance(result, ParsedRecommendation) for result in results)
     assert results[0].paragraph == "127.179"
     assert results[0].texts == {
-        "en": "127.179 Continue its efforts to promote and safeguard the right to education for "
-        "all (Pakistan);"
+        "en": "127.179 Continue its efforts to promote and safeguard the right to education for all (Pakistan);"
     }
     assert sum(1 for result in results if result.paragraph) == 318
     # Without Body or UPR data, HRC symbols stay unknown; treaty bodies come from the symbol.

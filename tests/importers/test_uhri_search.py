@@ -204,8 +204,7 @@ def test_json_export_non_object_record():
         (b"", "The file is empty."),
         (
             b"Text,Countries Concerned\n",
-            "The file is not JSON: a JSON array starts with '[', this file starts with "
-            "'Text,Countries Conce'.",
+            "The file is not JSON: a JSON array starts with '[', this file starts with 'Text,Countries Conce'.",
         ),
         (
             b'[{"Text": "1. A", "Count',
@@ -328,9 +327,7 @@ def test_xlsx_zip_bomb_by_size_is_refused_before_reading(tmp_path):
     assert path.stat().st_size < 2 * 1024 * 1024
     with pytest.raises(ImportFormatError) as raised:
         read_xlsx(path)
-    assert str(raised.value) == (
-        "The file would expand to 270,532,616 bytes; the limit is 268,435,456 bytes."
-    )
+    assert str(raised.value) == ("The file would expand to 270,532,616 bytes; the limit is 268,435,456 bytes.")
 
 
 def test_xlsx_zip_bomb_by_ratio_is_refused(tmp_path):
@@ -376,9 +373,7 @@ MINIMAL_STRINGS = [
 ]
 
 
-def minimal_workbook(
-    path: Path, *, strings_prolog: str = "", sheet_prolog: str = "", entity: str = ""
-) -> Path:
+def minimal_workbook(path: Path, *, strings_prolog: str = "", sheet_prolog: str = "", entity: str = "") -> Path:
     """A hand-made workbook whose cells use the shared strings part (openpyxl writes inline
     strings), so that a hostile shared strings part is really parsed.
     """
@@ -386,8 +381,7 @@ def minimal_workbook(
     sst = "".join(f"<si><t>{text}</t></si>" for text in strings)
     cells = [
         "".join(
-            f'<c r="{column}{row}" t="s"><v>{(row - 1) * 5 + index}</v></c>'
-            for index, column in enumerate("ABCDE")
+            f'<c r="{column}{row}" t="s"><v>{(row - 1) * 5 + index}</v></c>' for index, column in enumerate("ABCDE")
         )
         for row in (1, 2)
     ]
@@ -459,8 +453,7 @@ def test_xlsx_entity_tricks_are_refused(tmp_path, options):
     with pytest.raises(ImportFormatError) as raised:
         read_xlsx(hostile)
     assert str(raised.value) == (
-        "The workbook contains XML entity or document type declarations, which are refused "
-        "for safety."
+        "The workbook contains XML entity or document type declarations, which are refused for safety."
     )
 
 
@@ -468,8 +461,7 @@ def test_xlsx_entity_tricks_are_refused(tmp_path, options):
 def test_real_texts_in_a_search_workbook(tmp_path):
     """No real search export is shared; its texts are the API sample's English ones."""
     api_records = [
-        json.loads(line)
-        for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
+        json.loads(line) for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
     ]
     headers = [
         "Text",
@@ -480,8 +472,7 @@ def test_real_texts_in_a_search_workbook(tmp_path):
         "Document Publication Date",
     ]
     rows = [
-        [record["en"], "- Testland\r", "", record["symbol"], record["annotationId"], 45700.25]
-        for record in api_records
+        [record["en"], "- Testland\r", "", record["symbol"], record["annotationId"], 45700.25] for record in api_records
     ]
     results = read_xlsx(write_xlsx(tmp_path / "real.xlsx", headers, rows), country="TESTLAND")
     assert len(results) == 325

@@ -187,8 +187,7 @@ def test_second_cycle_layout_with_coded_themes(tmp_path: Path) -> None:
         [
             "Theme: A12 Acceptance of international norms",
             [
-                "131.1 Ratify the Optional Protocol to the Convention against Torture "
-                "(OP-CAT) (Chile, Uruguay).",
+                "131.1 Ratify the Optional Protocol to the Convention against Torture (OP-CAT) (Chile, Uruguay).",
                 "Supported/Noted",
                 "A12 Acceptance of international norms\nD25 Prohibition of torture and "
                 "cruel, inhuman or degrading treatment\nAffected persons:\n- general\n"
@@ -205,8 +204,7 @@ def test_second_cycle_layout_with_coded_themes(tmp_path: Path) -> None:
             mechanism="UPR",
             paragraph="131.1",
             texts={
-                "en": "131.1 Ratify the Optional Protocol to the Convention against Torture "
-                "(OP-CAT) (Chile, Uruguay)."
+                "en": "131.1 Ratify the Optional Protocol to the Convention against Torture (OP-CAT) (Chile, Uruguay)."
             },
             upr_cycle=2,
             upr_session=20,
@@ -234,8 +232,7 @@ def test_fourth_cycle_layout(tmp_path: Path) -> None:
                 "41.7 Strengthen child protection services (Costa Rica) (Bolivia "
                 "(Plurinational State of));\nSource of Position: A/HRC/59/15/Add.1 - Para.3",
                 "Supported",
-                "- Children: definition; general principles; protection\nGroups of Persons:\n"
-                "- Children",
+                "- Children: definition; general principles; protection\nGroups of Persons:\n- Children",
                 "- 16 - PEACE, JUSTICE AND STRONG INSTITUTIONS\n- 16.2 - Protect children "
                 "from abuse, exploitation, trafficking and violence",
             ],
@@ -248,10 +245,7 @@ def test_fourth_cycle_layout(tmp_path: Path) -> None:
             location="table 1, row 3",
             mechanism="UPR",
             paragraph="41.7",
-            texts={
-                "en": "41.7 Strengthen child protection services (Costa Rica) (Bolivia "
-                "(Plurinational State of));"
-            },
+            texts={"en": "41.7 Strengthen child protection services (Costa Rica) (Bolivia (Plurinational State of));"},
             recommending_countries=["Costa Rica", "Bolivia (Plurinational State of)"],
             position="supported",
             position_raw="Supported",
@@ -275,8 +269,7 @@ def test_second_cycle_layout_with_recommending_state_column(tmp_path: Path) -> N
                 "90.1. Ratify the Convention on the Rights of Persons with Disabilities;",
                 "Chile, Uruguay\nSpain",
                 "Noted",
-                "Rights:\n- 2.1. Acceptance of international norms\nAffected persons:\n"
-                "- persons with disabilities",
+                "Rights:\n- 2.1. Acceptance of international norms\nAffected persons:\n- persons with disabilities",
             ],
         ],
         page_header="UPR of Ruritania (Second cycle, session 19)",
@@ -390,9 +383,7 @@ def test_title_row_repeated_header_and_continuation_table(tmp_path: Path) -> Non
     document.add_paragraph("")
     # Word users split long tables; the second part has no header row of its own.
     second = document.add_table(rows=0, cols=4)
-    for cell, value in zip(
-        second.add_row().cells, ["1.2 Ratify B (Peru);", "Noted", "", ""], strict=True
-    ):
+    for cell, value in zip(second.add_row().cells, ["1.2 Ratify B (Peru);", "Noted", "", ""], strict=True):
         cell.text = value
     path = tmp_path / "list.docx"
     document.save(path)
@@ -491,8 +482,7 @@ def test_another_office_file(tmp_path: Path) -> None:
         parse(path)
 
     assert str(error.value) == (
-        "The file is not a readable Word document; it may be damaged or be another kind of "
-        "Office file. " + EXPECTED
+        "The file is not a readable Word document; it may be damaged or be another kind of Office file. " + EXPECTED
     )
 
 
@@ -527,9 +517,7 @@ def test_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
     with pytest.raises(ImportFormatError) as error:
         parse(path)
 
-    assert str(error.value) == (
-        "The file expands to more than 50 MB when unpacked, which is more than is accepted."
-    )
+    assert str(error.value) == ("The file expands to more than 50 MB when unpacked, which is more than is accepted.")
 
 
 def test_highly_compressed_part_is_refused(tmp_path: Path) -> None:
@@ -551,8 +539,7 @@ BILLION_LAUGHS = (
     '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
 )
 EXTERNAL_ENTITY = (
-    '<?xml version="1.0" encoding="UTF-8"?>\n'
-    '<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
+    '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE w:document [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>\n'
 )
 
 
@@ -564,9 +551,7 @@ EXTERNAL_ENTITY = (
         (EXTERNAL_ENTITY.replace("UTF-8", "UTF-16"), "&xxe;", "utf-16"),
     ],
 )
-def test_doctype_and_entities_are_refused(
-    tmp_path: Path, prolog: str, reference: str, encoding: str
-) -> None:
+def test_doctype_and_entities_are_refused(tmp_path: Path, prolog: str, reference: str, encoding: str) -> None:
     path = build_docx(tmp_path / "list.docx", HEADER_3RD, [["1.1 Ratify", "Supported", "", ""]])
     with zipfile.ZipFile(path) as archive:
         xml = archive.read("word/document.xml").decode()
@@ -620,8 +605,7 @@ def _encrypted_zip() -> io.BytesIO:
         (
             lambda: _zip_bytes(("a.xml", b"<a/>" * 100)),
             {"max_uncompressed_bytes": 100},
-            "The file expands to more than 100 bytes when unpacked, which is more than is "
-            "accepted.",
+            "The file expands to more than 100 bytes when unpacked, which is more than is accepted.",
         ),
         (
             lambda: _zip_bytes(("a.xml", b"<a/>"), compression=zipfile.ZIP_BZIP2),
@@ -647,9 +631,7 @@ def test_check_zip_safety_limits(archive, limits: dict[str, int], message: str) 
 def test_svg_images_may_carry_a_doctype() -> None:
     svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg/>'
 
-    check_zip_safety(
-        _zip_bytes(("word/media/image1.svg", svg)), max_uncompressed_bytes=10**6, max_ratio=100
-    )
+    check_zip_safety(_zip_bytes(("word/media/image1.svg", svg)), max_uncompressed_bytes=10**6, max_ratio=100)
 
 
 # --- The real Slovenia list ----------------------------------------------------------------
@@ -668,9 +650,7 @@ def test_slovenia_counts(slovenia: list[ParsedRecommendation | RowError]) -> Non
     assert Counter(item.position for item in slovenia) == {"supported": 182, "noted": 33}
     assert [item.flags for item in slovenia if item.flags] == []
     assert all(item.recommending_countries for item in slovenia)
-    assert {(item.upr_cycle, item.upr_session, tuple(item.countries)) for item in slovenia} == {
-        (3, 34, ("Slovenia",))
-    }
+    assert {(item.upr_cycle, item.upr_session, tuple(item.countries)) for item in slovenia} == {(3, 34, ("Slovenia",))}
 
 
 def test_slovenia_first_recommendations(slovenia: list[ParsedRecommendation | RowError]) -> None:
@@ -711,8 +691,6 @@ def test_slovenia_parentheses_inside_the_text(
 ) -> None:
     by_paragraph = {item.paragraph: item for item in slovenia}
 
-    assert by_paragraph["121.3"].recommending_countries == [
-        "United Kingdom of Great Britain and Northern Ireland"
-    ]
+    assert by_paragraph["121.3"].recommending_countries == ["United Kingdom of Great Britain and Northern Ireland"]
     assert by_paragraph["122.7"].recommending_countries == ["Slovakia", "Spain", "North Macedonia"]
     assert by_paragraph["122.3"].recommending_countries == ["Indonesia", "Niger", "Philippines"]

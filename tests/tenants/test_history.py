@@ -26,7 +26,9 @@ def test_orm_bulk_and_raw_changes_are_all_recorded_with_before_and_after(planted
         with pghistory.context(user_name="Tester"):
             Recommendation.objects.filter(pk=recommendation.pk).update(position="noted")
         with connection.cursor() as cursor:
-            cursor.execute("UPDATE recommendations_recommendation SET text_fr = 'Ratifier' WHERE id = %s", [recommendation.pk])
+            cursor.execute(
+                "UPDATE recommendations_recommendation SET text_fr = 'Ratifier' WHERE id = %s", [recommendation.pk]
+            )
         entries = entries_for(recommendation)
         assert [op for op, _, _ in entries] == ["I", "U", "U"]
         assert entries[1][1:] == ({"position": "supported"}, {"position": "noted"})

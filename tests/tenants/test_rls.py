@@ -68,7 +68,9 @@ def test_inside_state_a_no_row_of_state_b_is_visible(planted):
 def test_state_a_cannot_write_into_state_b(planted):
     a, b = planted.a.state, planted.b.state
     with state_context(a):
-        assert fetch("UPDATE recommendations_recommendation SET text = 'x' WHERE state_id = %s RETURNING id", [b.pk]) == []
+        assert (
+            fetch("UPDATE recommendations_recommendation SET text = 'x' WHERE state_id = %s RETURNING id", [b.pk]) == []
+        )
         with pytest.raises(ProgrammingError, match="row-level security"), transaction.atomic():
             fetch(
                 "INSERT INTO recommendations_recommendation (state_id, external_id, mechanism_id, symbol, paragraph,"

@@ -5,6 +5,7 @@ Idempotent: running it again changes nothing. Refused in production mode.
 
 from datetime import date
 
+import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,18 +32,42 @@ STATES = [
             ("observer@arcadia.example", "Olga Petrova", Role.OBSERVER, None),
         ],
         "recommendations": [
-            ("UPR", "A/HRC/43/6", "127.12", Position.SUPPORTED, True,
-             "Ratify the International Convention for the Protection of All Persons from Enforced Disappearance (Uruguay);",
-             "Ratifier la Convention internationale pour la protection de toutes les personnes contre les disparitions forcées (Uruguay);"),
-            ("UPR", "A/HRC/43/6", "127.45", Position.SUPPORTED, True,
-             "Continue its efforts to promote and safeguard the right to education for all (Pakistan);",
-             "Poursuivre ses efforts en vue de promouvoir et de sauvegarder le droit de tous à l'éducation (Pakistan);"),
-            ("UPR", "A/HRC/43/6", "127.80", Position.NOTED, False,
-             "Establish a national human rights institution in full compliance with the Paris Principles (Chile);",
-             ""),
-            ("CRC", "CRC/C/XAR/CO/3-4", "28", Position.PENDING, False,
-             "The Committee recommends that the State party prohibit corporal punishment in all settings.",
-             ""),
+            (
+                "UPR",
+                "A/HRC/43/6",
+                "127.12",
+                Position.SUPPORTED,
+                True,
+                "Ratify the International Convention for the Protection of All Persons from Enforced Disappearance (Uruguay);",
+                "Ratifier la Convention internationale pour la protection de toutes les personnes contre les disparitions forcées (Uruguay);",
+            ),
+            (
+                "UPR",
+                "A/HRC/43/6",
+                "127.45",
+                Position.SUPPORTED,
+                True,
+                "Continue its efforts to promote and safeguard the right to education for all (Pakistan);",
+                "Poursuivre ses efforts en vue de promouvoir et de sauvegarder le droit de tous à l'éducation (Pakistan);",
+            ),
+            (
+                "UPR",
+                "A/HRC/43/6",
+                "127.80",
+                Position.NOTED,
+                False,
+                "Establish a national human rights institution in full compliance with the Paris Principles (Chile);",
+                "",
+            ),
+            (
+                "CRC",
+                "CRC/C/XAR/CO/3-4",
+                "28",
+                Position.PENDING,
+                False,
+                "The Committee recommends that the State party prohibit corporal punishment in all settings.",
+                "",
+            ),
         ],
     },
     {
@@ -57,10 +82,24 @@ STATES = [
             ("admin@borealia.example", "Bruno Alves", Role.STATE_ADMIN, None),
         ],
         "recommendations": [
-            ("UPR", "A/HRC/44/9", "136.3", Position.SUPPORTED, True,
-             "Strengthen measures to combat domestic violence against women and girls (Spain);", ""),
-            ("CEDAW", "CEDAW/C/XBO/CO/7", "19(a)", Position.PENDING, False,
-             "Adopt a comprehensive definition of discrimination against women in its legislation.", ""),
+            (
+                "UPR",
+                "A/HRC/44/9",
+                "136.3",
+                Position.SUPPORTED,
+                True,
+                "Strengthen measures to combat domestic violence against women and girls (Spain);",
+                "",
+            ),
+            (
+                "CEDAW",
+                "CEDAW/C/XBO/CO/7",
+                "19(a)",
+                Position.PENDING,
+                False,
+                "Adopt a comprehensive definition of discrimination against women in its legislation.",
+                "",
+            ),
         ],
     },
 ]
@@ -77,8 +116,10 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             raise CommandError("The demo is not loaded in production mode.")
         if not print_only:
-            self._load()
-        self._print()
+            with pghistory.context(command="load_demo"):
+                self._load()
+        if options["verbosity"] > 0:
+            self._print()
 
     def _user(self, email: str, name: str, **extra) -> User:
         user = User.objects.filter(email=email).first()
@@ -92,14 +133,19 @@ class Command(BaseCommand):
         for spec in STATES:
             state, _ = State.objects.get_or_create(
                 slug=spec["slug"],
-                defaults={key: spec[key] for key in ("name", "iso3", "content_languages", "default_language", "portal_enabled")},
+                defaults={
+                    key: spec[key]
+                    for key in ("name", "iso3", "content_languages", "default_language", "portal_enabled")
+                },
             )
             with state_context(state):
                 entities = {name: Entity.objects.get_or_create(state=state, name=name)[0] for name in spec["entities"]}
                 for email, name, role, entity_name in spec["people"]:
                     membership = membership_set(state=state, user=self._user(email, name), role=role)
                     if entity_name:
-                        FocalPoint.objects.get_or_create(state=state, membership=membership, entity=entities[entity_name])
+                        FocalPoint.objects.get_or_create(
+                            state=state, membership=membership, entity=entities[entity_name]
+                        )
                 for code, symbol, paragraph, position, published, text_en, text_fr in spec["recommendations"]:
                     Recommendation.objects.get_or_create(
                         state=state,
@@ -116,7 +162,7 @@ class Command(BaseCommand):
                     )
 
     def _print(self) -> None:
-        self.stdout.write("Demo sign-ins (password: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):")
         self.stdout.write(f"  {PLATFORM_ADMIN[0]:<28} platform administrator  {settings.SITE_URL}/platform/")
         for spec in STATES:
             for email, _, role, entity_name in spec["people"]:

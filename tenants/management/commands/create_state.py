@@ -1,3 +1,4 @@
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
@@ -38,10 +39,10 @@ class Command(BaseCommand):
             raise CommandError(problems)
         data = form.cleaned_data
         try:
-            state, admin = state_create(**{key: data[key] for key in form.fields})
+            with pghistory.context(command="create_state"):
+                state, admin = state_create(**{key: data[key] for key in form.fields})
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
-            f"Created {state.name} ({state.slug}) at {settings.SITE_URL}/{state.slug}/ "
-            f"with administrator {admin.email}"
+            f"Created {state.name} ({state.slug}) at {settings.SITE_URL}/{state.slug}/ with administrator {admin.email}"
         )
