@@ -50,7 +50,7 @@ def test_member_list_takes_the_same_queries_whatever_the_number_of_members(clien
     client.force_login(planted.a.people["admin"], backend="django.contrib.auth.backends.ModelBackend")
     url = reverse("workspace:member-list", kwargs={"state_slug": planted.a.state.slug})
     few, _ = queries_for(client, url)
-    for number in range(5):
+    for _ in range(5):
         membership_set(state=planted.a.state, user=UserFactory(), role=Role.OBSERVER)
     many, response = queries_for(client, url)
     assert (many, len(response.context["members"])) == (few, 9)
