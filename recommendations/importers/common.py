@@ -1,8 +1,9 @@
-"""Helpers shared by the import parsers: text cleaning, value parsing, file safety.
+"""Helpers shared by the import parsers: text cleaning, value parsing, streaming JSON.
 
 Everything here is pure Python and free of Django, so parsers stay testable on their own.
 Functions that interpret a value return ``None`` (or an empty string) when the value is not
-recognised, rather than guessing: the parsers turn that into a review flag.
+recognised, rather than guessing: the parsers turn that into a review flag. The safety checks
+run on Office files before a library opens them are in ``safety``.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import functools
 import html
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import ijson
 
-from .records import ImportFormatError
+from .records import ImportFormatError, ParsedRecommendation
 
 # --- Whitespace and labels -------------------------------------------------------------------
 
@@ -218,6 +218,17 @@ def parse_date(value: Any) -> date | None:
     else:
         raise ValueError(f"{value!r} is not a date.")
     return None if result in _PLACEHOLDER_DATES else result
+
+
+def parse_date_or_flag(value: Any, name: str, flags: list[str]) -> date | None:
+    """``parse_date``, except that an unreadable value gives None and a flag
+    (``"unreadable <name>: <value>"``): a wrong date does not make a recommendation unusable.
+    """
+    try:
+        return parse_date(value)
+    except ValueError:
+        flags.append(f"unreadable {name}: {value}")
+        return None
 
 
 # --- Numbers, sessions, cycles ---------------------------------------------------------------
@@ -422,6 +433,24 @@ def sort_sdg_labels(labels: Iterable[str]) -> tuple[list[str], list[str], list[s
     return targets, goals, unknown
 
 
+def add_sdg(record: ParsedRecommendation, label: str) -> bool:
+    """File an SDG label's code under the record's targets or goals (once each); False, and
+    nothing filed, when the label is neither (see ``parse_sdg_label``).
+    """
+    parsed = parse_sdg_label(label)
+    if parsed is None:
+        return False
+    kind, code = parsed
+    append_once(record.sdg_targets if kind == "target" else record.sdg_goals, code)
+    return True
+
+
+def append_once(values: list[str], value: str) -> None:
+    """Append ``value`` unless the list already holds it."""
+    if value not in values:
+        values.append(value)
+
+
 # Treaty bodies by the first part(s) of their documents' symbols. Order matters: the optional
 # protocol series come before their committee's general series.
 _SYMBOL_MECHANISMS = (
@@ -561,52 +590,3 @@ def _json_error_message(error: Exception, where: str) -> str:
     if "trailing garbage" in detail or "Additional data" in detail:
         return f"The file has unexpected content after the end of the JSON array ({where})."
     return f"The file is not valid JSON at {where} ({detail})."
-
-
-# --- Zip safety ------------------------------------------------------------------------------
-
-DEFAULT_MAX_UNCOMPRESSED = 256 * 1024 * 1024
-DEFAULT_MAX_RATIO = 100
-DEFAULT_MAX_MEMBERS = 10_000
-# Small members compress extremely well when repetitive (styles, empty sheets): their ratio is
-# not a risk, so it is only checked above this size.
-_RATIO_CHECK_FLOOR = 1024 * 1024
-
-
-def check_zip_safety(
-    fileobj: IO[bytes],
-    *,
-    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
-    max_ratio: float = DEFAULT_MAX_RATIO,
-    max_members: int = DEFAULT_MAX_MEMBERS,
-) -> None:
-    """Refuse a zip container (.xlsx, .docx) that would expand beyond reasonable limits.
-
-    Checks the member count, the total uncompressed size and each large member's compression
-    ratio from the zip's central directory, before anything is decompressed. The declared
-    sizes can be trusted: ``zipfile`` never inflates a member past its declared size (and fails
-    its CRC check if the data was longer). The file must be seekable; its position is restored.
-    Raises ImportFormatError.
-    """
-    position = fileobj.tell()
-    try:
-        with zipfile.ZipFile(fileobj) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError):
-        raise ImportFormatError("The file is not a valid zip container (an .xlsx or .docx file is one).") from None
-    finally:
-        fileobj.seek(position)
-    if len(members) > max_members:
-        raise ImportFormatError(f"The file holds {len(members)} parts; more than {max_members} is not accepted.")
-    total = sum(member.file_size for member in members)
-    if total > max_uncompressed:
-        raise ImportFormatError(f"The file would expand to {total:,} bytes; the limit is {max_uncompressed:,} bytes.")
-    for member in members:
-        if member.file_size <= _RATIO_CHECK_FLOOR:
-            continue
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > max_ratio:
-            raise ImportFormatError(
-                f"The part {member.filename!r} is compressed {ratio:,.0f} times; more than "
-                f"{max_ratio:,.0f} times is refused as a possible zip bomb."
-            )

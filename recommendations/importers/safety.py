@@ -19,12 +19,17 @@ from typing import BinaryIO
 
 from .records import ImportFormatError
 
+# Defaults: generous for a spreadsheet or a Word list; parsers pass their own where it matters.
+DEFAULT_MAX_UNCOMPRESSED_BYTES = 256 * 1024 * 1024
+DEFAULT_MAX_RATIO = 100
+DEFAULT_MAX_MEMBERS = 10_000
+
 # Office files only use these two methods. Refusing the others (bzip2, LZMA) also
 # avoids decompressors that, unlike deflate, cannot be told to stop early.
 _ALLOWED_COMPRESSION = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 
-# A member this small cannot hurt, whatever its ratio (runs of spaces compress
-# very well), so the ratio is only checked above this size.
+# A member this small cannot hurt, whatever its ratio (runs of spaces, styles and
+# empty sheets compress very well), so the ratio is only checked above this size.
 _RATIO_CHECK_MIN_BYTES = 1024 * 1024
 
 # Media are never parsed as XML by python-docx or openpyxl, and an SVG image may
@@ -40,23 +45,26 @@ _SCAN_CHUNK_BYTES = 64 * 1024
 def check_zip_safety(
     fileobj: BinaryIO,
     *,
-    max_uncompressed_bytes: int,
-    max_ratio: float,
-    max_members: int = 10_000,
+    max_uncompressed_bytes: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
+    max_ratio: float = DEFAULT_MAX_RATIO,
+    max_members: int = DEFAULT_MAX_MEMBERS,
 ) -> None:
     """Raise ImportFormatError unless ``fileobj`` is a ZIP archive that is safe to open.
 
     Refuses archives that are not ZIP files, that inflate to more than
-    ``max_uncompressed_bytes`` in total, that hold a large member compressed more
-    than ``max_ratio`` times, that hold more than ``max_members`` members, or that
-    use encryption or an unusual compression method. The file position is
-    restored afterwards so the caller can hand the same object to a parser.
+    ``max_uncompressed_bytes`` in total, that hold a member larger than 1 MiB
+    compressed more than ``max_ratio`` times, that hold more than ``max_members``
+    members, that use encryption or an unusual compression method, or whose XML
+    parts declare a DOCTYPE or entities. Sizes and ratios are judged from the
+    central directory, before anything is inflated. ``fileobj`` must be seekable;
+    its position is restored afterwards so the caller can hand the same object to
+    a parser.
     """
     start = fileobj.tell()
     try:
         try:
             archive = zipfile.ZipFile(fileobj)
-        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
             raise ImportFormatError("The file is not a valid ZIP-based Office document.") from exc
         with archive:
             members = archive.infolist()

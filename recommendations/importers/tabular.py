@@ -26,12 +26,13 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .common import (
+    add_sdg,
+    append_once,
     clean_label,
     country_key,
     normalize_position,
     normalize_space,
     parse_int,
-    parse_sdg_label,
     parse_upr_cycle,
     upr_cycle_from_session,
 )
@@ -283,21 +284,33 @@ def _read_csv(fileobj: BinaryIO, *, encoding: str | None, delimiter: str | None)
         delimiter = _detect_delimiter(sample_text)
 
     reader = csv.reader(_iter_lines(fileobj, encoding), delimiter=delimiter, quotechar='"')
-    records = _iter_records(reader)
+    return _table(
+        _iter_records(reader),
+        if_empty="The file has no header row.",
+        format="csv",
+        encoding=encoding,
+        encoding_guess=guess,
+        delimiter=delimiter,
+        line_ending=line_ending,
+    )
+
+
+def _table(records: Iterator[tuple[int, list[str]]], *, if_empty: str, format: str, **details: Any) -> Table:
+    """A Table of numbered records: the first filled one is the header, those after it the rows.
+
+    Raises ImportFormatError(``if_empty``) when no record is filled in.
+    """
     first = next(((number, record) for number, record in records if _is_filled(record)), None)
     if first is None:
-        raise ImportFormatError("The file has no header row.")
+        raise ImportFormatError(if_empty)
     header_row, header = first
     headers = _unique_headers(header)
     return Table(
         headers=headers,
         rows=(_as_dict(headers, record) for _, record in records),
-        format="csv",
+        format=format,
         header_row=header_row,
-        encoding=encoding,
-        encoding_guess=guess,
-        delimiter=delimiter,
-        line_ending=line_ending,
+        **details,
     )
 
 
@@ -463,19 +476,11 @@ def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
     # The dimension an XLSX declares can be wrong; without resetting it,
     # openpyxl would silently stop reading at the declared last row.
     worksheet.reset_dimensions()
-    rows = _iter_xlsx_rows(workbook, worksheet)
-    numbered = enumerate(rows, start=1)
-    first = next(((number, cells) for number, cells in numbered if _is_filled(cells)), None)
-    if first is None:
-        rows.close()
-        raise ImportFormatError(f"The sheet {worksheet.title!r} is empty.")
-    header_row, header = first
-    headers = _unique_headers(header)
-    return Table(
-        headers=headers,
-        rows=(_as_dict(headers, cells) for _, cells in numbered),
+    # An empty sheet is read to its end, which closes the workbook (see _iter_xlsx_rows).
+    return _table(
+        enumerate(_iter_xlsx_rows(workbook, worksheet), start=1),
+        if_empty=f"The sheet {worksheet.title!r} is empty.",
         format="xlsx",
-        header_row=header_row,
         sheet=worksheet.title,
         sheet_names=names,
     )
@@ -725,10 +730,11 @@ def _apply(record: ParsedRecommendation, target: str, spec: FieldMapping, raw: s
         _apply_position(record, spec, value, source)
     elif target in _LIST_FIELDS:
         for item in _split(raw, spec):
-            if target in ("sdg_targets", "sdg_goals"):
-                _add_sdg(record, item, source)
-            else:
-                _append_once(getattr(record, target), item)
+            if target not in ("sdg_targets", "sdg_goals"):
+                append_once(getattr(record, target), item)
+            # "16.2 - ..." goes to sdg_targets and "16 - ..." to sdg_goals, whichever field is mapped.
+            elif not add_sdg(record, item):
+                record.flags.append(f"{item!r} in {source} is not an SDG goal or target.")
     elif target in _NUMBER_FIELDS:
         _apply_number(record, target, spec, value, source)
     elif target in _DATE_FIELDS:
@@ -796,16 +802,6 @@ def _parse_date(value: str, date_format: str | None) -> date | None:
     return None
 
 
-def _add_sdg(record: ParsedRecommendation, value: str, source: str) -> None:
-    """Route "16.2 - ..." to sdg_targets and "16 - ..." to sdg_goals, whichever field is mapped."""
-    parsed = parse_sdg_label(value)
-    if parsed is None:
-        record.flags.append(f"{value!r} in {source} is not an SDG goal or target.")
-        return
-    kind, code = parsed
-    _append_once(record.sdg_targets if kind == "target" else record.sdg_goals, code)
-
-
 def _split(raw: str, spec: FieldMapping) -> list[str]:
     parts = raw.split(spec.separator) if spec.separator else [raw]
     items = []
@@ -815,8 +811,3 @@ def _split(raw: str, spec: FieldMapping) -> list[str]:
         if item:
             items.append(spec.map_value(item))
     return items
-
-
-def _append_once(values: list[str], value: str) -> None:
-    if value not in values:
-        values.append(value)

@@ -49,7 +49,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -63,11 +63,11 @@ from .common import (
     mechanism_from_symbol,
     normalize_annotation_type,
     normalize_space,
-    parse_date,
+    parse_date_or_flag,
     parse_int,
-    parse_sdg_label,
     parse_upr_cycle,
     sniff,
+    sort_sdg_labels,
     upr_cycle_from_session,
 )
 from .records import ImportFormatError, ParsedRecommendation, RowError
@@ -336,16 +336,8 @@ def parse_api_record(
         else:
             annotation_type = normalized
 
-    sdg_targets: list[str] = []
-    sdg_goals: list[str] = []
-    for entry in resolve.entries(record, "sdgsIds"):
-        parsed = parse_sdg_label(entry.text) if entry else None
-        if entry and parsed is None:
-            flags.append(f"unknown SDG: {entry.text}")
-        elif parsed:
-            bucket = sdg_targets if parsed[0] == "target" else sdg_goals
-            if parsed[1] not in bucket:
-                bucket.append(parsed[1])
+    sdg_targets, sdg_goals, unknown_sdgs = sort_sdg_labels(resolve.labels(record, "sdgsIds"))
+    flags.extend(f"unknown SDG: {label}" for label in unknown_sdgs)
 
     return ParsedRecommendation(
         location=location,
@@ -355,8 +347,8 @@ def parse_api_record(
         paragraph=_paragraph(texts),
         annotation_type=annotation_type,
         texts=texts,
-        issued_on=_date(record, "publicationDate", flags),
-        published_on_uhri=_date(record, "dateFrontEndPublished", flags),
+        issued_on=parse_date_or_flag(record.get("publicationDate"), "publicationDate", flags),
+        published_on_uhri=parse_date_or_flag(record.get("dateFrontEndPublished"), "dateFrontEndPublished", flags),
         upr_cycle=upr_cycle,
         upr_session=upr_session,
         countries=resolve.labels(record, "countryIds"),
@@ -377,14 +369,6 @@ def _paragraph(texts: Mapping[str, str]) -> str:
         if paragraph:
             return paragraph
     return ""
-
-
-def _date(record: Mapping[str, Any], key: str, flags: list[str]) -> date | None:
-    try:
-        return parse_date(record.get(key))
-    except ValueError:
-        flags.append(f"unreadable {key}: {record.get(key)}")
-        return None
 
 
 # --- Client ----------------------------------------------------------------------------------

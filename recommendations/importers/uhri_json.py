@@ -14,7 +14,6 @@ Record keys (see docs: UHRI.md §1): ``AnnotationId``, ``AnnotationType``, ``Bod
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from datetime import date
 from typing import IO, Any
 
 from .common import (
@@ -26,7 +25,7 @@ from .common import (
     iter_json_array,
     mechanism_from_symbol,
     normalize_annotation_type,
-    parse_date,
+    parse_date_or_flag,
     parse_int,
     parse_upr_cycle,
     sort_sdg_labels,
@@ -94,8 +93,8 @@ def parse_uhri_record(
         return RowError(location, "The record has no text.", column=column("Text"))
 
     flags: list[str] = []
-    issued_on = _date(record.get("PublicationDate"), column("PublicationDate"), flags)
-    published_on_uhri = _date(record.get("PublicationDateOnUhri"), column("PublicationDateOnUhri"), flags)
+    issued_on = parse_date_or_flag(record.get("PublicationDate"), column("PublicationDate"), flags)
+    published_on_uhri = parse_date_or_flag(record.get("PublicationDateOnUhri"), column("PublicationDateOnUhri"), flags)
 
     symbol = clean_label(str(record.get("Symbol") or ""))
     upr_session = parse_int(_first(record.get("UprSession")))
@@ -142,15 +141,6 @@ def parse_uhri_record(
         sdg_goals=sdg_goals,
         flags=flags,
     )
-
-
-def _date(value: Any, name: str, flags: list[str]) -> date | None:
-    # A wrong date does not make the recommendation unusable: keep it, flag the value.
-    try:
-        return parse_date(value)
-    except ValueError:
-        flags.append(f"unreadable {name}: {value}")
-        return None
 
 
 def _first(value: Any) -> Any:

@@ -11,10 +11,11 @@ Headers are matched ignoring case and spaces, and "Reccomending" (the export's o
 equals "Recommending". Columns may come in any order; unknown columns are ignored. Rows are
 converted by the full-export parser, so both exports give identical records.
 
-Workbooks are read with openpyxl in read-only mode, after ``check_zip_safety`` has vetted the
-zip container. openpyxl parses the sheets and shared strings with defusedxml when it is
-installed (``openpyxl.DEFUSEDXML``), so entity declarations (the "billion laughs") are refused
-rather than expanded; the refusal is reported as an ImportFormatError.
+Workbooks are read with openpyxl in read-only mode, after ``safety.check_zip_safety`` has
+vetted the zip container and refused any XML part that declares a DOCTYPE or entities (the
+"billion laughs"). openpyxl also parses the sheets and shared strings with defusedxml when it
+is installed (``openpyxl.DEFUSEDXML``), a second line of defence whose refusals are reported
+as an ImportFormatError too.
 """
 
 from __future__ import annotations
@@ -28,15 +29,13 @@ from defusedxml import DefusedXmlException
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .common import (
-    DEFAULT_MAX_RATIO,
-    DEFAULT_MAX_UNCOMPRESSED,
-    check_zip_safety,
     country_key,
     iter_json_array,
     normalize_space,
     split_multi_value,
 )
 from .records import ImportFormatError, ParsedRecommendation, RowError
+from .safety import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNCOMPRESSED_BYTES, check_zip_safety
 from .uhri_json import parse_uhri_record
 
 # Header key (see header_key) → (header as the export names it, full-export key).
@@ -81,7 +80,7 @@ def iter_uhri_search_xlsx(
     *,
     country: str | None,
     language: str = "en",
-    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED,
+    max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
 ) -> Iterator[ParsedRecommendation | RowError]:
     """Yield the rows of a UHRI search export workbook (first sheet) that concern ``country``.
@@ -90,7 +89,7 @@ def iter_uhri_search_xlsx(
     (``"row 12"``). Raises ImportFormatError for a file that is not a safe, readable workbook
     or lacks required columns.
     """
-    check_zip_safety(fileobj, max_uncompressed=max_uncompressed, max_ratio=max_ratio)
+    check_zip_safety(fileobj, max_uncompressed_bytes=max_uncompressed, max_ratio=max_ratio)
     try:
         workbook = openpyxl.load_workbook(fileobj, read_only=True, data_only=True)
     except _WORKBOOK_ERRORS as error:

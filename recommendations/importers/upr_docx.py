@@ -35,12 +35,13 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from .common import (
+    add_sdg,
+    append_once,
     clean_label,
     combine_positions,
     extract_paragraph,
     normalize_position,
     normalize_space,
-    parse_sdg_label,
     parse_upr_cycle,
     upr_cycle_from_session,
 )
@@ -457,11 +458,12 @@ def _apply_states(record: ParsedRecommendation, text: str, column_lines: list[st
     """Recommending States from their own column, else from the end of the text."""
     states: list[str] = []
     for line in column_lines:
-        for name in re.split(r"[,;]", line):
-            _append_once(states, clean_label(name))
+        for name in map(clean_label, re.split(r"[,;]", line)):
+            if name:
+                append_once(states, name)
     if not states:
         for name in _states_in_text(text):
-            _append_once(states, name)
+            append_once(states, name)
     if not states:
         record.flags.append("No recommending State found.")
     record.recommending_countries = states
@@ -594,18 +596,8 @@ def _apply_annotations(record: ParsedRecommendation, lines: list[str], *, start:
 
 def _add_annotation(record: ParsedRecommendation, block: str, item: str) -> None:
     if block == "themes":
-        _append_once(record.themes, item)
+        append_once(record.themes, item)
     elif block == "groups":
-        _append_once(record.affected_groups, item)
-    else:
-        parsed = parse_sdg_label(item)
-        if parsed is None:
-            record.flags.append(f"{item!r} is not an SDG goal or target.")
-            return
-        kind, code = parsed
-        _append_once(record.sdg_targets if kind == "target" else record.sdg_goals, code)
-
-
-def _append_once(values: list[str], value: str) -> None:
-    if value and value not in values:
-        values.append(value)
+        append_once(record.affected_groups, item)
+    elif not add_sdg(record, item):
+        record.flags.append(f"{item!r} is not an SDG goal or target.")

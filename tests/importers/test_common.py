@@ -1,16 +1,16 @@
-"""Tests of the shared import helpers (text, values, vocabularies, streaming JSON, zip safety)."""
+"""Tests of the shared import helpers (text, values, vocabularies, streaming JSON)."""
 
 # The samples are UN texts in Arabic, Chinese, French and Russian: their letters are meant.
 # ruff: noqa: RUF001
 
 import io
-import zipfile
 from datetime import date, datetime
 
 import pytest
 
 from recommendations.importers.common import (
-    check_zip_safety,
+    add_sdg,
+    append_once,
     clean_label,
     combine_positions,
     country_key,
@@ -24,6 +24,7 @@ from recommendations.importers.common import (
     normalize_position,
     normalize_space,
     parse_date,
+    parse_date_or_flag,
     parse_int,
     parse_iso_date,
     parse_sdg_label,
@@ -33,7 +34,8 @@ from recommendations.importers.common import (
     strip_dash_prefix,
     upr_cycle_from_session,
 )
-from recommendations.importers.records import ImportFormatError
+from recommendations.importers.records import ParsedRecommendation
+from tests.importers.helpers import raises_message
 
 # --- Whitespace and labels -------------------------------------------------------------------
 
@@ -166,6 +168,15 @@ def test_parse_date(value, expected):
 def test_parse_date_rejects_garbage(value):
     with pytest.raises(ValueError):
         parse_date(value)
+
+
+def test_parse_date_or_flag_keeps_the_record_and_flags_the_value():
+    flags = []
+    assert parse_date_or_flag("2025-02-12", "PublicationDate", flags) == date(2025, 2, 12)
+    assert parse_date_or_flag("1900-01-01T00:00:00", "PublicationDate", flags) is None
+    assert flags == []
+    assert parse_date_or_flag("soon", "PublicationDateOnUhri", flags) is None
+    assert flags == ["unreadable PublicationDateOnUhri: soon"]
 
 
 def test_excel_serial_and_iso_helpers():
@@ -353,6 +364,22 @@ def test_sort_sdg_labels_keeps_order_and_drops_duplicates():
     )
 
 
+def test_add_sdg_files_targets_and_goals_once():
+    record = ParsedRecommendation(location="row 2")
+    assert add_sdg(record, "- 16.2 - Protect children")
+    assert add_sdg(record, "16 - PEACE, JUSTICE AND STRONG INSTITUTIONS")
+    assert add_sdg(record, "16.2 - again")
+    assert not add_sdg(record, "Goal sixteen")
+    assert (record.sdg_targets, record.sdg_goals, record.flags) == (["16.2"], ["16"], [])
+
+
+def test_append_once():
+    values = ["Chile"]
+    append_once(values, "Peru")
+    append_once(values, "Chile")
+    assert values == ["Chile", "Peru"]
+
+
 @pytest.mark.parametrize(
     ("symbol", "upr", "expected"),
     [
@@ -424,58 +451,5 @@ def test_iter_json_array_streams_items_from_bytes_text_and_bom():
     ],
 )
 def test_iter_json_array_rejects_bad_files(data, message):
-    with pytest.raises(ImportFormatError) as raised:
+    with raises_message(message):
         list(iter_json_array(io.BytesIO(data)))
-    assert str(raised.value) == message
-
-
-# --- Zip safety ------------------------------------------------------------------------------
-
-
-def _zip(members: dict[str, bytes]) -> io.BytesIO:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    buffer.seek(0)
-    return buffer
-
-
-def test_check_zip_safety_accepts_a_normal_zip_and_restores_the_position():
-    buffer = _zip({"a.xml": b"<a>" + bytes(range(256)) * 100 + b"</a>"})
-    buffer.seek(3)
-    check_zip_safety(buffer)
-    assert buffer.tell() == 3
-
-
-def test_check_zip_safety_refuses_a_bomb_by_total_size():
-    buffer = _zip({"xl/worksheets/sheet1.xml": b"\0" * (3 * 1024 * 1024)})
-    with pytest.raises(ImportFormatError) as raised:
-        check_zip_safety(buffer, max_uncompressed=2 * 1024 * 1024, max_ratio=10_000)
-    assert str(raised.value) == ("The file would expand to 3,145,728 bytes; the limit is 2,097,152 bytes.")
-
-
-def test_check_zip_safety_refuses_a_bomb_by_ratio():
-    buffer = _zip({"xl/sharedStrings.xml": b"\0" * (4 * 1024 * 1024)})
-    with pytest.raises(ImportFormatError) as raised:
-        check_zip_safety(buffer)
-    assert str(raised.value).startswith("The part 'xl/sharedStrings.xml' is compressed ")
-    assert str(raised.value).endswith(" times; more than 100 times is refused as a possible zip bomb.")
-
-
-def test_check_zip_safety_ignores_the_ratio_of_small_parts():
-    check_zip_safety(_zip({"xl/styles.xml": b"\0" * 500_000}))
-
-
-def test_check_zip_safety_refuses_too_many_members():
-    buffer = _zip({f"part{number}.xml": b"x" for number in range(11)})
-    with pytest.raises(ImportFormatError) as raised:
-        check_zip_safety(buffer, max_members=10)
-    assert str(raised.value) == "The file holds 11 parts; more than 10 is not accepted."
-
-
-@pytest.mark.parametrize("data", [b"", b"Text,Countries\n1,2\n", b"PK\x03\x04broken"])
-def test_check_zip_safety_refuses_non_zip_files(data):
-    with pytest.raises(ImportFormatError) as raised:
-        check_zip_safety(io.BytesIO(data))
-    assert str(raised.value) == ("The file is not a valid zip container (an .xlsx or .docx file is one).")

@@ -17,11 +17,10 @@ import urllib.parse
 import urllib.request
 from datetime import date
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
 
-from recommendations.importers.records import ImportFormatError, ParsedRecommendation, RowError
+from recommendations.importers.records import ParsedRecommendation, RowError
 from recommendations.importers.uhri_api import (
     FilterEntry,
     FilterLists,
@@ -31,10 +30,9 @@ from recommendations.importers.uhri_api import (
     load_filter_list,
     parse_api_record,
 )
+from tests.importers.helpers import FIXTURES, raises_message, read_jsonl, real_api_records, shared_sample
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "importers"
 RECORDS = FIXTURES / "uhri-api-records.jsonl"
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 SLOVENIA = "c0000000-0000-4000-8000-000000000001"
 PAKISTAN = "c0000000-0000-4000-8000-000000000002"
 
@@ -179,9 +177,8 @@ def test_load_filter_list_from_json_lines_and_json_array(tmp_path):
 
 
 def test_load_filter_list_refuses_entries_without_id():
-    with pytest.raises(ImportFormatError) as raised:
+    with raises_message("Entry 2 of the filter list has no id."):
         load_filter_list(io.BytesIO(b'[{"id": "a", "text": "A"}, {"text": "B"}]'))
-    assert str(raised.value) == "Entry 2 of the filter list has no id."
 
 
 # --- Records ---------------------------------------------------------------------------------
@@ -254,19 +251,18 @@ def test_records_without_filter_lists_keep_every_unresolved_id():
 
 
 def test_country_label_needs_the_countries_list(filter_lists):
-    with pytest.raises(ValueError) as raised:
-        parse(RECORDS.read_bytes(), None, "Slovenia")
-    assert str(raised.value) == (
+    with raises_message(
         "Records can only be chosen by country name when the countries filter list is loaded; "
-        "give the country's id instead."
-    )
-    with pytest.raises(ValueError) as raised:
+        "give the country's id instead.",
+        ValueError,
+    ):
+        parse(RECORDS.read_bytes(), None, "Slovenia")
+    with raises_message("'Atlantis' is not a country of the countries filter list.", ValueError):
         parse(RECORDS.read_bytes(), filter_lists, "Atlantis")
-    assert str(raised.value) == "'Atlantis' is not a country of the countries filter list."
 
 
 def test_json_array_of_records(filter_lists):
-    records = [json.loads(line) for line in RECORDS.read_text("utf-8").splitlines()]
+    records = read_jsonl(RECORDS)
     results = parse(json.dumps(records, indent=2).encode(), filter_lists, SLOVENIA)
     assert [result.location for result in results] == [
         "record 1",
@@ -315,19 +311,18 @@ def test_json_lines_with_a_non_object(filter_lists):
     ],
 )
 def test_wrong_files_raise(data, message):
-    with pytest.raises(ImportFormatError) as raised:
+    with raises_message(message):
         parse(data, None)
-    assert str(raised.value) == message
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the shared real samples are not here")
 def test_real_sample_with_the_real_sdg_list():
-    sdg_file = SHARED_DATA / "uhri-filterlist-sdgs.jsonl"
+    sdg_file = shared_sample("uhri-filterlist-sdgs.jsonl")
+    sample = shared_sample("uhri-api-records-sample.jsonl")
     filter_lists = FilterLists.from_files({"sdgs": sdg_file})
-    with (SHARED_DATA / "uhri-api-records-sample.jsonl").open("rb") as fileobj:
+    with sample.open("rb") as fileobj:
         results = list(iter_uhri_api_records(fileobj, filter_lists=filter_lists))
-    raw = [json.loads(line) for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()]
-    sdg_text = {entry["id"]: entry["text"] for entry in map(json.loads, sdg_file.read_text("utf-8").splitlines())}
+    raw = real_api_records()
+    sdg_text = {entry["id"]: entry["text"] for entry in read_jsonl(sdg_file)}
     assert len(results) == 325
     assert all(isinstance(result, ParsedRecommendation) for result in results)
     assert all(list(result.texts) == ["en", "fr", "es", "ar", "ru", "zh"] for result in results)
@@ -367,7 +362,7 @@ def test_real_sample_with_the_real_sdg_list():
     assert finland.texts["en"].startswith("Rights of older persons\n35. The Committee recommends")
     assert finland.paragraph == "35"
     # Choosing one country by id.
-    with (SHARED_DATA / "uhri-api-records-sample.jsonl").open("rb") as fileobj:
+    with sample.open("rb") as fileobj:
         chosen = list(
             iter_uhri_api_records(
                 fileobj,
@@ -465,6 +460,10 @@ def fake_api():
     server.server_close()
 
 
+# The fake API's five Slovenia records at two a page, as ids() gives them.
+SLOVENIA_PAGES = [(0, "01"), (0, "02"), (1, "03"), (1, "04"), (2, "05")]
+
+
 def make_client(base_url: str, sleeps: list, **options) -> UhriApiClient:
     settings = {
         "page_size": 2,
@@ -488,13 +487,7 @@ def test_client_pages_and_retries_429_and_500(fake_api):
     fake_api.script[2].append((500, {}))
     sleeps = []
     client = make_client(fake_api.base_url, sleeps)
-    assert ids(client.iter_records(SLOVENIA)) == [
-        (0, "01"),
-        (0, "02"),
-        (1, "03"),
-        (1, "04"),
-        (2, "05"),
-    ]
+    assert ids(client.iter_records(SLOVENIA)) == SLOVENIA_PAGES
     # Retry-After is honoured; the 500 waits the first backoff step.
     assert sleeps == [1.0, 0.5]
     assert [request["query"]["page"] for request in fake_api.requests] == ["0", "1", "1", "2", "2"]
@@ -541,10 +534,9 @@ def test_client_gives_up_after_max_retries(fake_api):
     sleeps = []
     client = make_client(fake_api.base_url, sleeps)
     seen = []
-    with pytest.raises(UhriApiError) as raised:
+    with raises_message("The UHRI API still failed for page 1 after 4 attempts (HTTP 503).", UhriApiError) as raised:
         for pair in client.iter_records(SLOVENIA):
             seen.append(pair)
-    assert str(raised.value) == "The UHRI API still failed for page 1 after 4 attempts (HTTP 503)."
     assert (raised.value.page, raised.value.status) == (1, None)
     assert ids(seen) == [(0, "01"), (0, "02")]
     assert sleeps == [0.5, 1.0, 2.0]
@@ -554,9 +546,8 @@ def test_client_refuses_to_wait_longer_than_max_delay(fake_api):
     fake_api.script[0].append((429, {"Retry-After": "3600"}))
     sleeps = []
     client = make_client(fake_api.base_url, sleeps, max_delay=60)
-    with pytest.raises(UhriApiError) as raised:
+    with raises_message("The UHRI API asked to wait 3600 seconds for page 0; try again later.", UhriApiError) as raised:
         list(client.iter_records(SLOVENIA))
-    assert str(raised.value) == ("The UHRI API asked to wait 3600 seconds for page 0; try again later.")
     assert raised.value.page == 0
     assert sleeps == []
 
@@ -574,9 +565,8 @@ def test_client_does_not_retry_client_errors(fake_api):
     fake_api.script[0].append((404, {}))
     sleeps = []
     client = make_client(fake_api.base_url, sleeps)
-    with pytest.raises(UhriApiError) as raised:
+    with raises_message("The UHRI API answered HTTP 404 for page 0.", UhriApiError) as raised:
         list(client.iter_records(SLOVENIA))
-    assert str(raised.value) == "The UHRI API answered HTTP 404 for page 0."
     assert (raised.value.page, raised.value.status) == (0, 404)
     assert sleeps == []
 
@@ -593,9 +583,8 @@ def test_client_does_not_retry_client_errors(fake_api):
 )
 def test_client_refuses_unexpected_answers(fake_api, shape, message):
     fake_api.shape = shape
-    with pytest.raises(UhriApiError) as raised:
+    with raises_message(message, UhriApiError):
         list(make_client(fake_api.base_url, []).iter_records(SLOVENIA))
-    assert str(raised.value) == message
 
 
 def test_client_configurable_shape_and_path(fake_api):
@@ -607,13 +596,7 @@ def test_client_configurable_shape_and_path(fake_api):
         list_key=None,
         total_key=None,
     )
-    assert ids(client.iter_records(SLOVENIA)) == [
-        (0, "01"),
-        (0, "02"),
-        (1, "03"),
-        (1, "04"),
-        (2, "05"),
-    ]
+    assert ids(client.iter_records(SLOVENIA)) == SLOVENIA_PAGES
     assert [request["query"]["skip"] for request in fake_api.requests] == ["0", "2", "4"]
 
 
@@ -645,6 +628,5 @@ def test_client_retries_refused_connections_then_gives_up():
     ],
 )
 def test_client_refuses_bad_settings(base_url, options, message):
-    with pytest.raises(ValueError) as raised:
+    with raises_message(message, ValueError):
         UhriApiClient(base_url, "token", **options)
-    assert str(raised.value) == message

@@ -6,62 +6,24 @@
 import io
 import json
 from datetime import date
-from pathlib import Path
 
 import pytest
 
-from recommendations.importers.records import ImportFormatError, ParsedRecommendation, RowError
+from recommendations.importers.records import ParsedRecommendation, RowError
 from recommendations.importers.uhri_json import iter_uhri_json
+from tests.importers.helpers import (
+    FIXTURES,
+    FULL_EXPORT_CRC_RECORD,
+    FULL_EXPORT_UPR_RECORD,
+    raises_message,
+    real_api_records,
+)
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "importers"
 EXPORT = FIXTURES / "uhri-full-export.json"
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
-UPR_RECORD = ParsedRecommendation(
-    location="record 1",
-    external_id="5d3c1f5e-2b7a-4f0e-9c1d-0a1b2c3d4e01",
-    mechanism="UPR",
-    symbol="A/HRC/59/15",
-    paragraph="121.45",
-    annotation_type="recommendation",
-    texts={
-        "en": "121.45 Continue its efforts to combat discrimination against Roma and to improve "
-        "their access to education (Pakistan);"
-    },
-    issued_on=date(2025, 2, 12),
-    published_on_uhri=date(2025, 3, 4),
-    upr_cycle=4,
-    upr_session=48,
-    countries=["Slovenia"],
-    recommending_countries=["Pakistan"],
-    position="supported",
-    position_raw="Supported",
-    themes=["Equality & non-discrimination", "Right to education"],
-    affected_groups=[
-        "Minorities/ racial, ethnic, linguistic, religious or descent-based groups",
-        "Children",
-    ],
-    sdg_targets=["16.2"],
-    sdg_goals=["4"],
-)
-CRC_RECORD = ParsedRecommendation(
-    location="record 2",
-    external_id="5d3c1f5e-2b7a-4f0e-9c1d-0a1b2c3d4e02",
-    mechanism="CRC",
-    symbol="CRC/C/SVN/CO/5-6",
-    paragraph="23",
-    annotation_type="observation",
-    texts={
-        "en": "Birth registration\n23. The Committee is concerned that children born to Roma "
-        "families are not always registered at birth."
-    },
-    issued_on=date(2024, 6, 20),
-    published_on_uhri=date(2024, 9, 2),
-    countries=["Slovenia"],
-    themes=["Birth registration & right to a name & nationality"],
-    affected_groups=["Children"],
-    sdg_targets=["16.9"],
-)
+# Records 1 and 2, which the search export's fixture holds too.
+UPR_RECORD = FULL_EXPORT_UPR_RECORD
+CRC_RECORD = FULL_EXPORT_CRC_RECORD
 CERD_RECORD = ParsedRecommendation(
     location="record 3",
     external_id="5d3c1f5e-2b7a-4f0e-9c1d-0a1b2c3d4e03",
@@ -150,65 +112,62 @@ def test_country_matching_ignores_case_and_spacing(country):
     ]
 
 
-def test_country_matching_ignores_the_footnote_star():
-    assert parse(EXPORT.read_bytes(), country="State of Palestine") == [
-        PALESTINE_RECORD,
-        NOT_AN_OBJECT,
-    ]
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [
+        ("State of Palestine", [PALESTINE_RECORD, NOT_AN_OBJECT]),
+        (None, [UPR_RECORD, CRC_RECORD, CERD_RECORD, PALESTINE_RECORD, NOT_AN_OBJECT, NO_TEXT, ODD_RECORD]),
+        ("Atlantis", [NOT_AN_OBJECT]),
+    ],
+    ids=["matching-ignores-the-footnote-star", "no-country-yields-every-record", "unknown-country-yields-only-errors"],
+)
+def test_records_of_a_country(country, expected):
+    assert parse(EXPORT.read_bytes(), country=country) == expected
 
 
-def test_no_country_yields_every_record():
-    assert parse(EXPORT.read_bytes(), country=None) == [
-        UPR_RECORD,
-        CRC_RECORD,
-        CERD_RECORD,
-        PALESTINE_RECORD,
-        NOT_AN_OBJECT,
-        NO_TEXT,
-        ODD_RECORD,
-    ]
-
-
-def test_unknown_country_yields_only_errors():
-    assert parse(EXPORT.read_bytes(), country="Atlantis") == [NOT_AN_OBJECT]
-
-
-def test_language_names_the_text():
-    record = json.dumps([{"AnnotationId": "x1", "Countries": ["France"], "Text": "<p>12. Le Comité</p>"}])
-    assert parse(record.encode(), country="France", language="fr") == [
-        ParsedRecommendation(
-            location="record 1",
-            external_id="x1",
-            paragraph="12",
-            texts={"fr": "12. Le Comité"},
-            countries=["France"],
-        )
-    ]
-
-
-def test_countries_as_a_string_or_missing():
-    records = [
-        {"AnnotationId": "x1", "Countries": "- France\n- Italy", "Text": "1. A"},
-        {"AnnotationId": "x2", "Text": "2. B"},
-        {"AnnotationId": "x3", "Countries": None, "Text": "3. C"},
-    ]
-    results = parse(json.dumps(records).encode(), country="Italy")
-    assert results == [
-        ParsedRecommendation(
-            location="record 1",
-            external_id="x1",
-            paragraph="1",
-            texts={"en": "1. A"},
-            countries=["France", "Italy"],
-        )
-    ]
-
-
-def test_record_without_id_is_an_error():
-    data = json.dumps([{"Countries": ["France"], "Text": "1. A"}]).encode()
-    assert parse(data, country="France") == [
-        RowError("record 1", "The record has no AnnotationId.", column="AnnotationId")
-    ]
+@pytest.mark.parametrize(
+    ("records", "options", "expected"),
+    [
+        (
+            [{"AnnotationId": "x1", "Countries": ["France"], "Text": "<p>12. Le Comité</p>"}],
+            {"country": "France", "language": "fr"},
+            [
+                ParsedRecommendation(
+                    location="record 1",
+                    external_id="x1",
+                    paragraph="12",
+                    texts={"fr": "12. Le Comité"},
+                    countries=["France"],
+                )
+            ],
+        ),
+        (
+            [
+                {"AnnotationId": "x1", "Countries": "- France\n- Italy", "Text": "1. A"},
+                {"AnnotationId": "x2", "Text": "2. B"},
+                {"AnnotationId": "x3", "Countries": None, "Text": "3. C"},
+            ],
+            {"country": "Italy"},
+            [
+                ParsedRecommendation(
+                    location="record 1",
+                    external_id="x1",
+                    paragraph="1",
+                    texts={"en": "1. A"},
+                    countries=["France", "Italy"],
+                )
+            ],
+        ),
+        (
+            [{"Countries": ["France"], "Text": "1. A"}],
+            {"country": "France"},
+            [RowError("record 1", "The record has no AnnotationId.", column="AnnotationId")],
+        ),
+    ],
+    ids=["language-names-the-text", "countries-as-a-string-or-missing", "record-without-id-is-an-error"],
+)
+def test_single_records(records, options, expected):
+    assert parse(json.dumps(records).encode(), **options) == expected
 
 
 def test_text_mode_files_and_byte_order_marks_are_read():
@@ -241,19 +200,17 @@ def test_empty_array_yields_nothing():
     ],
 )
 def test_wrong_files_raise(data, message):
-    with pytest.raises(ImportFormatError) as raised:
+    with raises_message(message):
         parse(data)
-    assert str(raised.value) == message
 
 
 def test_truncated_file_raises_after_the_complete_records():
     data = EXPORT.read_bytes()
     cut = data.index(b"para. 28")  # inside record 3
     results = []
-    with pytest.raises(ImportFormatError) as raised:
+    with raises_message("The file ends in the middle of record 3: it is probably truncated."):
         for result in iter_uhri_json(io.BytesIO(data[:cut]), country="Slovenia"):
             results.append(result)
-    assert str(raised.value) == ("The file ends in the middle of record 3: it is probably truncated.")
     assert results == [UPR_RECORD, CRC_RECORD]
 
 
@@ -284,12 +241,9 @@ def test_the_file_is_streamed_not_loaded():
     assert reader.consumed < len(data) // 10
 
 
-@pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="the shared real samples are not here")
 def test_real_texts_in_the_full_export_shape():
     """No real full export is shared; its texts are the API sample's English ones."""
-    api_records = [
-        json.loads(line) for line in (SHARED_DATA / "uhri-api-records-sample.jsonl").read_text("utf-8").splitlines()
-    ]
+    api_records = real_api_records()
     export = [
         {
             "AnnotationId": record["annotationId"],

@@ -1,4 +1,5 @@
-"""Tests for the UPR thematic list (.docx) parser and the ZIP/XML safety checks it relies on.
+"""Tests for the UPR thematic list (.docx) parser, and that it runs the ZIP/XML safety checks
+(tested themselves in test_safety).
 
 Fixtures are built with python-docx in the shapes of the real lists (UHRI.md, section 4);
 the real Slovenia list is read too when ../shared/data is present.
@@ -7,7 +8,6 @@ the real Slovenia list is read too when ../shared/data is present.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections import Counter
 from pathlib import Path
 
@@ -16,12 +16,17 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 
-from recommendations.importers.records import ImportFormatError, ParsedRecommendation, RowError
-from recommendations.importers.safety import check_zip_safety
+from recommendations.importers.records import ParsedRecommendation, RowError
 from recommendations.importers.upr_docx import iter_upr_docx
-
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "data"
-SLOVENIA = SAMPLES / "upr34-slovenia-thematic-list.docx"
+from tests.importers.helpers import (
+    build_docx,
+    raises_message,
+    replace_parts,
+    shared_sample,
+    write_workbook,
+    write_zeros_zip,
+    zip_members,
+)
 
 HEADER_3RD = [
     "Recommendation",
@@ -43,67 +48,32 @@ HEADER_OTHER_STATE = [
 ]
 
 
-# --- Building fixtures ---------------------------------------------------------------------
-
-
-def _fill(cell, text: str) -> None:
-    """One paragraph per line, as Word lists are written."""
-    lines = text.split("\n")
-    cell.text = lines[0]
-    for line in lines[1:]:
-        cell.add_paragraph(line)
-
-
-def build_docx(
-    path: Path,
-    header: list[str],
-    rows: list[list[str] | str],
-    *,
-    page_header: str | None = None,
-    title: str | None = None,
-) -> Path:
-    """A Word file with one table; a str row is a section row spanning the table."""
-    document = docx.Document()
-    if page_header is not None:
-        document.sections[0].header.paragraphs[0].text = page_header
-    if title is not None:
-        document.add_paragraph(title)
-    table = document.add_table(rows=0, cols=len(header))
-    for values in [header, *rows]:
-        cells = table.add_row().cells
-        if isinstance(values, str):
-            _fill(cells[0].merge(cells[-1]), values)
-        else:
-            for cell, value in zip(cells, values, strict=True):
-                _fill(cell, value)
-    document.save(path)
-    return path
+# The first recommendation of the real Slovenia list, which the 3rd-cycle fixture copies.
+SLOVENIA_FIRST = ParsedRecommendation(
+    location="table 1, row 3",
+    mechanism="UPR",
+    paragraph="121.1",
+    texts={
+        "en": "121.1 Ratify the International Convention for the Protection of All Persons "
+        "from Enforced Disappearance (France) (Lithuania);"
+    },
+    upr_cycle=3,
+    upr_session=34,
+    countries=["Slovenia"],
+    recommending_countries=["France", "Lithuania"],
+    position="supported",
+    position_raw="Supported",
+    position_source="A/HRC/43/15 - Para 121",
+    themes=["Acceptance of international norms", "Enforced disappearances"],
+    affected_groups=["Disappeared persons"],
+    sdg_goals=["16"],
+    section="Acceptance of international norms",
+)
 
 
 def parse(path: Path) -> list[ParsedRecommendation | RowError]:
     with path.open("rb") as fileobj:
         return list(iter_upr_docx(fileobj))
-
-
-def rewrite_member(path: Path, name: str, content: bytes) -> None:
-    """Replace one part of a .docx (zip) with ``content``."""
-    with zipfile.ZipFile(path) as archive:
-        parts = {info.filename: archive.read(info) for info in archive.infolist()}
-    parts[name] = content
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for part_name, data in parts.items():
-            archive.writestr(part_name, data)
-
-
-def write_zeros_member(path: Path, name: str, size: int) -> None:
-    """A ZIP whose one member is ``size`` zero bytes: the shape of a ZIP bomb."""
-    chunk = b"\0" * (1024 * 1024)
-    with (
-        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive,
-        archive.open(name, "w", force_zip64=True) as member,
-    ):
-        for _ in range(size // len(chunk)):
-            member.write(chunk)
 
 
 # --- The three layouts ---------------------------------------------------------------------
@@ -139,26 +109,7 @@ def test_third_cycle_layout(tmp_path: Path) -> None:
     )
 
     assert parse(path) == [
-        ParsedRecommendation(
-            location="table 1, row 3",
-            mechanism="UPR",
-            paragraph="121.1",
-            texts={
-                "en": "121.1 Ratify the International Convention for the Protection of All "
-                "Persons from Enforced Disappearance (France) (Lithuania);"
-            },
-            upr_cycle=3,
-            upr_session=34,
-            countries=["Slovenia"],
-            recommending_countries=["France", "Lithuania"],
-            position="supported",
-            position_raw="Supported",
-            position_source="A/HRC/43/15 - Para 121",
-            themes=["Acceptance of international norms", "Enforced disappearances"],
-            affected_groups=["Disappeared persons"],
-            sdg_goals=["16"],
-            section="Acceptance of international norms",
-        ),
+        SLOVENIA_FIRST,
         ParsedRecommendation(
             location="table 1, row 5",
             mechanism="UPR",
@@ -466,24 +417,17 @@ EXPECTED = "Expected the UPR thematic list of recommendations as a Word document
     ],
 )
 def test_not_a_docx(content: bytes, message: str) -> None:
-    with pytest.raises(ImportFormatError) as error:
+    with raises_message(message):
         iter_upr_docx(io.BytesIO(content))
-
-    assert str(error.value) == message
 
 
 def test_another_office_file(tmp_path: Path) -> None:
-    from openpyxl import Workbook
+    path = write_workbook(tmp_path / "list.docx")
 
-    path = tmp_path / "list.docx"
-    Workbook().save(path)
-
-    with pytest.raises(ImportFormatError) as error:
-        parse(path)
-
-    assert str(error.value) == (
+    with raises_message(
         "The file is not a readable Word document; it may be damaged or be another kind of Office file. " + EXPECTED
-    )
+    ):
+        parse(path)
 
 
 @pytest.mark.parametrize("with_table", [False, True])
@@ -497,39 +441,30 @@ def test_docx_without_a_recommendation_table(tmp_path: Path, with_table: bool) -
     path = tmp_path / "minutes.docx"
     document.save(path)
 
-    with pytest.raises(ImportFormatError) as error:
-        parse(path)
-
-    assert str(error.value) == (
+    with raises_message(
         "The document has no table of recommendations: no table has a header row with a "
         "recommendation column and a position column. " + EXPECTED
-    )
+    ):
+        parse(path)
 
 
 # --- Safety --------------------------------------------------------------------------------
 
 
-def test_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
-    path = tmp_path / "bomb.docx"
-    write_zeros_member(path, "word/document.xml", 60 * 1024 * 1024)
+@pytest.mark.parametrize(
+    ("mebibytes", "message"),
+    [
+        (60, "The file expands to more than 50 MB when unpacked, which is more than is accepted."),
+        (4, "The part 'word/document.xml' is compressed to a suspicious degree (a possible ZIP bomb)."),
+    ],
+    ids=["too-large", "too-compressed"],
+)
+def test_zip_bomb_is_refused_before_parsing(tmp_path: Path, mebibytes: int, message: str) -> None:
+    path = write_zeros_zip(tmp_path / "bomb.docx", "word/document.xml", mebibytes)
     assert path.stat().st_size < 200 * 1024
 
-    with pytest.raises(ImportFormatError) as error:
+    with raises_message(message):
         parse(path)
-
-    assert str(error.value) == ("The file expands to more than 50 MB when unpacked, which is more than is accepted.")
-
-
-def test_highly_compressed_part_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "bomb.docx"
-    write_zeros_member(path, "word/document.xml", 4 * 1024 * 1024)
-
-    with pytest.raises(ImportFormatError) as error:
-        parse(path)
-
-    assert str(error.value) == (
-        "The part 'word/document.xml' is compressed to a suspicious degree (a possible ZIP bomb)."
-    )
 
 
 BILLION_LAUGHS = (
@@ -553,85 +488,15 @@ EXTERNAL_ENTITY = (
 )
 def test_doctype_and_entities_are_refused(tmp_path: Path, prolog: str, reference: str, encoding: str) -> None:
     path = build_docx(tmp_path / "list.docx", HEADER_3RD, [["1.1 Ratify", "Supported", "", ""]])
-    with zipfile.ZipFile(path) as archive:
-        xml = archive.read("word/document.xml").decode()
+    xml = zip_members(path)["word/document.xml"].decode()
     body = xml[xml.index("<w:document") :].replace("1.1 Ratify", "1.1 Ratify " + reference)
-    rewrite_member(path, "word/document.xml", (prolog + body).encode(encoding))
+    replace_parts(path, {"word/document.xml": (prolog + body).encode(encoding)})
 
-    with pytest.raises(ImportFormatError) as error:
-        parse(path)
-
-    assert str(error.value) == (
+    with raises_message(
         "The part 'word/document.xml' declares a DOCTYPE or XML entities, which Office "
         "documents never do; the file was refused for safety."
-    )
-
-
-def test_check_zip_safety_accepts_a_normal_file_and_restores_the_position(tmp_path: Path) -> None:
-    path = build_docx(tmp_path / "list.docx", HEADER_3RD, [])
-    with path.open("rb") as fileobj:
-        fileobj.seek(3)
-        check_zip_safety(fileobj, max_uncompressed_bytes=10**6, max_ratio=100)
-        assert fileobj.tell() == 3
-
-
-def _zip_bytes(*members: tuple[str, bytes], compression: int = zipfile.ZIP_DEFLATED) -> io.BytesIO:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression) as archive:
-        for info, data in members:
-            archive.writestr(info, data)
-    buffer.seek(0)
-    return buffer
-
-
-def _encrypted_zip() -> io.BytesIO:
-    """A ZIP whose member claims to be encrypted (zipfile cannot write real ones)."""
-    data = bytearray(_zip_bytes(("word/document.xml", b"<a/>")).getvalue())
-    # The general purpose flags sit 6 bytes into the local header, 8 into the central one.
-    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
-        position = data.index(signature) + offset
-        data[position] |= 0x1
-    return io.BytesIO(bytes(data))
-
-
-@pytest.mark.parametrize(
-    ("archive", "limits", "message"),
-    [
-        (
-            lambda: _zip_bytes(*[(f"part{n}.xml", b"<a/>") for n in range(4)]),
-            {"max_members": 3},
-            "The file contains 4 parts; at most 3 are accepted.",
-        ),
-        (
-            lambda: _zip_bytes(("a.xml", b"<a/>" * 100)),
-            {"max_uncompressed_bytes": 100},
-            "The file expands to more than 100 bytes when unpacked, which is more than is accepted.",
-        ),
-        (
-            lambda: _zip_bytes(("a.xml", b"<a/>"), compression=zipfile.ZIP_BZIP2),
-            {},
-            "The part 'a.xml' uses a compression method Office files do not use.",
-        ),
-        (
-            _encrypted_zip,
-            {},
-            "The file is encrypted or password-protected.",
-        ),
-    ],
-)
-def test_check_zip_safety_limits(archive, limits: dict[str, int], message: str) -> None:
-    options = {"max_uncompressed_bytes": 10**6, "max_ratio": 100, **limits}
-
-    with pytest.raises(ImportFormatError) as error:
-        check_zip_safety(archive(), **options)
-
-    assert str(error.value) == message
-
-
-def test_svg_images_may_carry_a_doctype() -> None:
-    svg = b'<?xml version="1.0"?><!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x"><svg/>'
-
-    check_zip_safety(_zip_bytes(("word/media/image1.svg", svg)), max_uncompressed_bytes=10**6, max_ratio=100)
+    ):
+        parse(path)
 
 
 # --- The real Slovenia list ----------------------------------------------------------------
@@ -639,9 +504,7 @@ def test_svg_images_may_carry_a_doctype() -> None:
 
 @pytest.fixture(scope="module")
 def slovenia() -> list[ParsedRecommendation | RowError]:
-    if not SLOVENIA.exists():
-        pytest.skip("the real samples in ../shared/data are not available")
-    return parse(SLOVENIA)
+    return parse(shared_sample("upr34-slovenia-thematic-list.docx"))
 
 
 def test_slovenia_counts(slovenia: list[ParsedRecommendation | RowError]) -> None:
@@ -656,26 +519,7 @@ def test_slovenia_counts(slovenia: list[ParsedRecommendation | RowError]) -> Non
 def test_slovenia_first_recommendations(slovenia: list[ParsedRecommendation | RowError]) -> None:
     first, second = slovenia[:2]
 
-    assert first == ParsedRecommendation(
-        location="table 1, row 3",
-        mechanism="UPR",
-        paragraph="121.1",
-        texts={
-            "en": "121.1 Ratify the International Convention for the Protection of All Persons "
-            "from Enforced Disappearance (France) (Lithuania);"
-        },
-        upr_cycle=3,
-        upr_session=34,
-        countries=["Slovenia"],
-        recommending_countries=["France", "Lithuania"],
-        position="supported",
-        position_raw="Supported",
-        position_source="A/HRC/43/15 - Para 121",
-        themes=["Acceptance of international norms", "Enforced disappearances"],
-        affected_groups=["Disappeared persons"],
-        sdg_goals=["16"],
-        section="Acceptance of international norms",
-    )
+    assert first == SLOVENIA_FIRST
     assert second.paragraph == "121.2"
     assert second.texts == {
         "en": "121.2 Complete the process of ratification of the International Convention for "
