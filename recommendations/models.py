@@ -33,6 +33,78 @@ class Mechanism(models.Model):
         return self.code
 
 
+class Vocabulary(models.Model):
+    """A global, translatable list of labels, with the other spellings imports use for them."""
+
+    name = models.CharField(_("name"), max_length=300, unique=True)
+    # Older labels, codes ("A12", "B32 Racial discrimination") and UHRI spellings that mean this
+    # entry; matched case- and space-insensitively by recommendations.vocabularies.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Theme(Vocabulary):
+    """A human rights theme of the UHRI taxonomy (hierarchical)."""
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("part of")
+    )
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+
+class AffectedGroup(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("affected group")
+        verbose_name_plural = _("affected groups")
+
+
+class SdgGoal(Vocabulary):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    uhri_id = models.UUIDField(_("UHRI id"), null=True, blank=True, unique=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("SDG goal")
+        verbose_name_plural = _("SDG goals")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} - {self.name}"
+
+
+class SdgTarget(Vocabulary):
+    code = models.CharField(_("code"), max_length=10, unique=True, help_text=_("Such as 16.2"))
+    goal = models.ForeignKey(SdgGoal, on_delete=models.PROTECT, related_name="targets", verbose_name=_("goal"))
+    uhri_id = models.UUIDField(_("UHRI id"), null=True, blank=True, unique=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("SDG target")
+        verbose_name_plural = _("SDG targets")
+        ordering = ["goal__number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}"
+
+
+class Country(Vocabulary):
+    """A country by its UN name; ISO 3166 codes and UHRI spellings map onto it."""
+
+    iso3 = models.CharField(_("ISO 3166 alpha-3 code"), max_length=3, unique=True)
+    iso2 = models.CharField(_("ISO 3166 alpha-2 code"), max_length=2, blank=True)
+
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+
 class Entity(StateOwned):
     """An institution responsible for implementing recommendations (ministry, agency, ...)."""
 
@@ -106,6 +178,25 @@ class Recommendation(StateOwned):
     upr_session = models.PositiveSmallIntegerField(_("UPR session"), null=True, blank=True)
     position = models.CharField(_("position"), max_length=30, choices=Position.choices, blank=True)
     published = models.BooleanField(_("published"), default=False)
+    published_on_uhri = models.DateField(_("published on the UHRI"), null=True, blank=True)
+    themes = models.ManyToManyField(Theme, through="RecommendationTheme", related_name="+", verbose_name=_("themes"))
+    affected_groups = models.ManyToManyField(
+        AffectedGroup, through="RecommendationAffectedGroup", related_name="+", verbose_name=_("affected groups")
+    )
+    sdg_targets = models.ManyToManyField(
+        SdgTarget, through="RecommendationSdgTarget", related_name="+", verbose_name=_("SDG targets")
+    )
+    recommending_countries = models.ManyToManyField(
+        Country, through="RecommendingCountry", related_name="+", verbose_name=_("recommending States")
+    )
+    # How imports recognise this recommendation again: "uhri:<annotation id>", else
+    # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (recommendations.imports).
+    import_key = models.CharField(_("import key"), max_length=200, blank=True)
+    # Digest of what the last import brought, so a re-import knows "unchanged" without reading
+    # texts back, and a manual edit survives a re-import of the same source.
+    import_hash = models.CharField(_("import digest"), max_length=64, blank=True)
+    # Labels and ids an import could not match to a vocabulary, kept for review, never dropped.
+    review_flags = models.JSONField(_("to review"), default=list, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -119,9 +210,97 @@ class Recommendation(StateOwned):
                 condition=~models.Q(external_id=""),
                 name="recommendation_unique_external_id",
             ),
+            models.UniqueConstraint(
+                fields=["state", "import_key"],
+                condition=~models.Q(import_key=""),
+                name="recommendation_unique_import_key",
+            ),
         ]
         indexes = [models.Index(fields=["state", "published"], name="recommendation_published_idx")]
 
     def __str__(self) -> str:
         label = f"{self.symbol} {self.paragraph}".strip()
         return label or f"#{self.pk}"
+
+
+class RecommendationTheme(StateOwned):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "recommendation", "theme"], name="recommendation_theme_unique")
+        ]
+
+
+class RecommendationAffectedGroup(StateOwned):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    affected_group = models.ForeignKey(AffectedGroup, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["state", "recommendation", "affected_group"], name="recommendation_group_unique"
+            )
+        ]
+
+
+class RecommendationSdgTarget(StateOwned):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    sdg_target = models.ForeignKey(SdgTarget, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "recommendation", "sdg_target"], name="recommendation_sdg_unique")
+        ]
+
+
+class RecommendingCountry(StateOwned):
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
+    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["state", "recommendation", "country"], name="recommending_country_unique")
+        ]
+
+
+class ImportJob(StateOwned):
+    """One import of a file into a State: who, what, progress, and the outcome."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    format = models.CharField(_("format"), max_length=30)
+    filename = models.CharField(_("file"), max_length=300)
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    dry_run = models.BooleanField(_("dry run"), default=False)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    processed = models.PositiveIntegerField(_("records read"), default=0)
+    created = models.PositiveIntegerField(_("created"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    rejected = models.PositiveIntegerField(_("rejected"), default=0)
+    by_position = models.JSONField(_("by position"), default=dict, blank=True)
+    # The first row-level errors: [{"location": "row 12", "column": "Text", "message": "..."}].
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Why the whole import failed, when it did (a file that cannot be read at all).
+    failure = models.TextField(_("failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.get_status_display()})"

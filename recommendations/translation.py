@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from recommendations.models import Entity, Mechanism, Recommendation
+from recommendations.models import AffectedGroup, Country, Entity, Mechanism, Recommendation, SdgGoal, SdgTarget, Theme
 
 
 @register(Mechanism)
@@ -16,3 +16,28 @@ class EntityTranslation(TranslationOptions):
 @register(Recommendation)
 class RecommendationTranslation(TranslationOptions):
     fields = ("text",)
+
+
+@register(Theme)
+class ThemeTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(AffectedGroup)
+class AffectedGroupTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(SdgGoal)
+class SdgGoalTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(SdgTarget)
+class SdgTargetTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Country)
+class CountryTranslation(TranslationOptions):
+    fields = ("name",)

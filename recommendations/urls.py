@@ -1,10 +1,14 @@
 from django.urls import path
 
-from recommendations.views import portal, workspace
+from recommendations.views import imports, portal, workspace
 
 workspace_urlpatterns = [
     path("recommendations/", workspace.RecommendationListView.as_view(), name="recommendation-list"),
     path("recommendations/<int:pk>/", workspace.RecommendationDetailView.as_view(), name="recommendation-detail"),
+    path("recommendations/new/", workspace.RecommendationCreateView.as_view(), name="recommendation-create"),
+    path("recommendations/<int:pk>/edit/", workspace.RecommendationEditView.as_view(), name="recommendation-edit"),
+    path("imports/", imports.ImportListView.as_view(), name="import-list"),
+    path("imports/<int:pk>/", imports.ImportDetailView.as_view(), name="import-detail"),
 ]
 
 portal_urlpatterns = [

@@ -14,7 +14,8 @@ from tenants.queries import membership_for, memberships_of
 class IsStateMember(permissions.BasePermission):
     """Authenticated first (so anonymous callers learn nothing), then a member, else 404.
 
-    The view may name ``state_permission``, a rules permission checked on the State.
+    The view may name ``state_permission``, a rules permission checked on the State, and
+    ``state_write_permission`` for unsafe methods (refused when it names none).
     """
 
     def has_permission(self, request, view) -> bool:
@@ -24,6 +25,10 @@ class IsStateMember(permissions.BasePermission):
         if state is None or membership_for(request.user, state) is None:
             raise NotFound
         required = getattr(view, "state_permission", "tenants.view_workspace")
+        if request.method not in permissions.SAFE_METHODS:
+            required = getattr(view, "state_write_permission", None)
+            if required is None:
+                return False
         return request.user.has_perm(required, state)
 
 

@@ -19,7 +19,7 @@ HISTORY_TABLE = "nrtd_history"
 TRIGGER_NAME = "nrtd_history_trigger"
 # Tables whose churn is bookkeeping rather than State data (job progress counters); history of
 # them would be noise.
-UNTRACKED_TABLES = frozenset({HISTORY_TABLE})
+UNTRACKED_TABLES = frozenset({HISTORY_TABLE, "recommendations_importjob"})
 
 FUNCTION_SQL = """
 CREATE OR REPLACE FUNCTION nrtd_record_history() RETURNS trigger

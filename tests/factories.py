@@ -10,7 +10,22 @@ from dataclasses import dataclass, field
 
 import factory
 
-from recommendations.models import Entity, FocalPoint, Mechanism, Position, Recommendation
+from recommendations.models import (
+    AffectedGroup,
+    Country,
+    Entity,
+    FocalPoint,
+    ImportJob,
+    Mechanism,
+    Position,
+    Recommendation,
+    RecommendationAffectedGroup,
+    RecommendationSdgTarget,
+    RecommendationTheme,
+    RecommendingCountry,
+    SdgTarget,
+    Theme,
+)
 from tenants.models import Role, State, User
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
@@ -48,6 +63,7 @@ class PlantedState:
     entity: Entity
     published: Recommendation
     unpublished: Recommendation
+    import_job: ImportJob
     people: dict[str, User] = field(default_factory=dict)
 
 
@@ -99,6 +115,23 @@ def _plant_state(
             position=Position.NOTED,
             published=False,
         )
+        # One row in every link table, so the isolation tests see each of them.
+        RecommendationTheme.objects.create(state=state, recommendation=published, theme=Theme.objects.first())
+        RecommendationAffectedGroup.objects.create(
+            state=state, recommendation=published, affected_group=AffectedGroup.objects.first()
+        )
+        RecommendationSdgTarget.objects.create(
+            state=state, recommendation=published, sdg_target=SdgTarget.objects.first()
+        )
+        RecommendingCountry.objects.create(state=state, recommendation=published, country=Country.objects.first())
+        import_job = ImportJob.objects.create(
+            state=state,
+            format="uhri-json",
+            filename=f"{slug}{marker}.json",
+            status="succeeded",
+            dry_run=True,
+            created=2,
+        )
     people = {}
     for role_name, role in (
         ("admin", Role.STATE_ADMIN),
@@ -112,7 +145,9 @@ def _plant_state(
             with state_context(state):
                 FocalPoint.objects.create(state=state, membership=membership, entity=entity)
         people[role_name] = user
-    return PlantedState(state=state, entity=entity, published=published, unpublished=unpublished, people=people)
+    return PlantedState(
+        state=state, entity=entity, published=published, unpublished=unpublished, import_job=import_job, people=people
+    )
 
 
 def plant() -> PlantedData:

@@ -41,7 +41,7 @@ A_MEMBERS = {"a_admin", "a_secretariat", "a_focal_point", "a_observer"}
 @dataclass(frozen=True)
 class Route:
     kind: str  # public, authenticated, platform, workspace, state-api, portal
-    # Which planted object fills <pk>: "published" or "unpublished"; None when there is no <pk>.
+    # Which planted object fills <pk> ("published", "import_job"); None when there is no <pk>.
     obj: str | None = None
     # Personas (members of A) for whom the role check refuses the page with 403.
     refused: frozenset[str] = frozenset()
@@ -70,6 +70,12 @@ ROUTES: dict[str, Route] = {
     "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:recommendation-list": Route("workspace"),
     "workspace:recommendation-detail": Route("workspace", obj="published"),
+    "workspace:recommendation-create": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
+    "workspace:recommendation-edit": Route(
+        "workspace", obj="published", refused=frozenset({"a_focal_point", "a_observer"})
+    ),
+    "workspace:import-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
+    "workspace:import-detail": Route("workspace", obj="import_job", refused=frozenset({"a_focal_point", "a_observer"})),
     "api:state-api:recommendation-list": Route("state-api"),
     "api:state-api:recommendation-detail": Route("state-api", obj="published"),
     "portal:home": Route("portal"),

@@ -39,7 +39,7 @@ def test_recommendation_lists_take_the_same_queries_for_2_and_12_rows(client, pl
     many, response = queries_for(client, url)
     assert many == few
     body = response.content.decode()
-    assert body.count("Text ") == 10
+    assert all(f"Text {n}<" in body or f'"Text {n}"' in body for n in range(10))
 
 
 def test_member_list_takes_the_same_queries_whatever_the_number_of_members(client, planted):

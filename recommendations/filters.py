@@ -1,0 +1,116 @@
+"""Filters of the recommendation lists (workspace pages and API share them)."""
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from recommendations.models import (
+    AffectedGroup,
+    Mechanism,
+    Position,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class CodeMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Choice of entries by code (``?mechanism=CRC&mechanism=UPR``), described as such in the API schema."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class NumberChoiceFilter(filters.ModelChoiceFilter):
+    """Choice of an entry by number (``?sdg_goal=16``)."""
+
+
+SORTS = {
+    "-issued_on": ("-issued_on", "symbol", "paragraph", "id"),
+    "issued_on": ("issued_on", "symbol", "paragraph", "id"),
+    "symbol": ("symbol", "paragraph", "id"),
+    "mechanism": ("mechanism__code", "symbol", "paragraph", "id"),
+    "position": ("position", "symbol", "paragraph", "id"),
+}
+SEARCHED_FIELDS = ("text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans", "symbol", "paragraph")
+
+
+class RecommendationFilter(filters.FilterSet):
+    # Declared one by one: django-filter's generation from Meta.fields queries the model's
+    # default manager at import time, which the scoped manager refuses.
+    q = filters.CharFilter(label=_("Search"), method="search")
+    mechanism = CodeMultipleChoiceFilter(
+        label=_("Mechanism"), queryset=Mechanism.objects.all(), to_field_name="code", field_name="mechanism__code"
+    )
+    kind = filters.ChoiceFilter(
+        label=_("Kind of mechanism"), choices=Mechanism.Kind.choices, field_name="mechanism__kind"
+    )
+    theme = filters.ModelMultipleChoiceFilter(
+        label=_("Theme"), queryset=Theme.objects.all(), field_name="themes", distinct=False
+    )
+    sdg_goal = NumberChoiceFilter(
+        label=_("SDG goal"), queryset=SdgGoal.objects.all(), to_field_name="number", method="filter_goal"
+    )
+    sdg_target = CodeMultipleChoiceFilter(
+        label=_("SDG target"),
+        queryset=SdgTarget.objects.all(),
+        to_field_name="code",
+        field_name="sdg_targets__code",
+        distinct=False,
+    )
+    affected_group = filters.ModelMultipleChoiceFilter(
+        label=_("Affected group"), queryset=AffectedGroup.objects.all(), field_name="affected_groups", distinct=False
+    )
+    position = filters.MultipleChoiceFilter(label=_("Position"), choices=Position.choices)
+    annotation_type = filters.ChoiceFilter(label=_("Type"), choices=Recommendation.AnnotationType.choices)
+    upr_cycle = filters.NumberFilter(label=_("UPR cycle"))
+    year = filters.NumberFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
+    published = filters.BooleanFilter(label=_("Published"))
+    to_review = filters.BooleanFilter(label=_("Has something to review"), method="filter_to_review")
+    sort = filters.ChoiceFilter(
+        label=_("Sort by"),
+        empty_label=None,
+        choices=[
+            ("-issued_on", _("Newest first")),
+            ("issued_on", _("Oldest first")),
+            ("symbol", _("Document symbol")),
+            ("mechanism", _("Mechanism")),
+            ("position", _("Position")),
+        ],
+        method="sort_by",
+    )
+
+    class Meta:
+        model = Recommendation
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        # Every word must appear, in any language's text or the symbol.
+        for word in value.split()[:10]:
+            condition = Q()
+            for field in SEARCHED_FIELDS:
+                condition |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(condition)
+        return queryset
+
+    def filter_goal(self, queryset, name, value):
+        return queryset.filter(sdg_targets__goal=value) if value else queryset
+
+    def filter_to_review(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(review_flags=[]) if value else queryset.filter(review_flags=[])
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*SORTS.get(value, SORTS["-issued_on"]))
+
+    @property
+    def qs(self):
+        # Filtering on several link tables can repeat a row; distinct keeps each once.
+        queryset = super().qs
+        cleaned = getattr(self.form, "cleaned_data", {})
+        if any(cleaned.get(key) for key in ("theme", "sdg_goal", "sdg_target", "affected_group")):
+            queryset = queryset.distinct()
+        return queryset

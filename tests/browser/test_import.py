@@ -1,0 +1,45 @@
+"""The secretariat imports a file in a real browser: upload, preview, confirm, find."""
+
+import json
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import PASSWORD
+from tests.recommendations.test_imports import uhri_record
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_preview_confirm_and_find(page, live_server_url, committed, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    export = tmp_path / "alphaland-export.json"
+    records = [uhri_record(n, Countries=["Alphaland"]) for n in (1, 2, 3)]
+    records.append(uhri_record(4, Countries=["Alphaland"], Text="<p> </p>"))
+    export.write_text(json.dumps(records))
+
+    page.goto(f"{live_server_url}/accounts/login/?next=/alpha/workspace/imports/")
+    page.get_by_label("E-mail address").fill("secretariat@alpha.example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import recommendations")
+
+    page.get_by_label("File").set_input_files(str(export))
+    page.get_by_role("button", name="Preview the import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preview of alphaland-export.json")
+    facts = page.locator("dl.facts")
+    expect(facts).to_contain_text("Created3")
+    expect(facts).to_contain_text("Rejected1")
+    expect(page.get_by_role("cell", name="The record has no text.")).to_be_visible()
+
+    page.get_by_role("button", name="Import it").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Import of alphaland-export.json")
+    expect(page.get_by_text("The import is finished:")).to_be_visible()
+    page.get_by_role("link", name="See the recommendations").click()
+
+    page.get_by_label("Search").fill("121.2")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.get_by_text("1 recommendation", exact=True)).to_be_visible()
+    page.get_by_role("link", name="121.2 Continue its efforts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("A/HRC/59/15 ¶ 121.2")
+    expect(page.get_by_text("Equality & non-discrimination")).to_be_visible()
