@@ -1,5 +1,6 @@
 """The State's recommendations over the REST API: list with filters, read, create, edit."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
@@ -16,7 +17,7 @@ LINK_FIELDS = ["themes", "affected_groups", "sdg_targets", "recommending_countri
 
 class Conflict(APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "The recommendation was changed by someone else since the updated_at you sent."
+    default_detail = _("The recommendation was changed by someone else since the updated_at you sent.")
     default_code = "stale_edit"
 
 
@@ -62,7 +63,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def validate(self, data):
         texts = [data.get(name, getattr(self.instance, name, None)) for name in TEXT_FIELDS]
         if not any(texts):
-            raise serializers.ValidationError("Give the text in at least one language (text_en, text_fr, ...).")
+            raise serializers.ValidationError(_("Give the text in at least one language (text_en, text_fr, ...)."))
         return data
 
     def _split(self, data: dict) -> tuple[dict, dict]:
@@ -78,7 +79,7 @@ class RecommendationSerializer(serializers.ModelSerializer):
     def update(self, instance, validated_data):
         seen = validated_data.get("updated_at")
         if seen is None:
-            raise serializers.ValidationError({"updated_at": "Send the updated_at you read, to edit."})
+            raise serializers.ValidationError({"updated_at": _("Send the updated_at you read, to edit.")})
         values, links = self._split(validated_data)
         try:
             return recommendation_update(recommendation=instance, values=values, links=links, seen_updated_at=seen)

@@ -23,12 +23,15 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import BinaryIO
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from recommendations.importers.records import ImportFormatError, ParsedRecommendation, RowError
-from recommendations.importers.registry import PRESET_MAPPINGS, ParseOptions, detect_format, iter_records
+from recommendations.importers.registry import ParseOptions, detect_format, iter_records
+from recommendations.mappings import mapping_for, preset_names, saved_mapping_names
 from recommendations.models import (
     Country,
     ImportJob,
@@ -137,17 +140,33 @@ class _Preparer:
     def prepare(self, record: ParsedRecommendation) -> _Prepared:
         flags = list(record.flags)
         texts = {LANGUAGE_FIELDS[lang]: text for lang, text in record.texts.items() if lang in LANGUAGE_FIELDS and text}
+        unsupported = [lang for lang in record.texts if lang not in LANGUAGE_FIELDS]
         flags += [
-            f"text in an unsupported language kept out: {lang}" for lang in record.texts if lang not in LANGUAGE_FIELDS
+            _("text in an unsupported language kept out: %(language)s") % {"language": lang} for lang in unsupported
         ]
         mechanism_id = self.index.mechanism(record.mechanism) if record.mechanism else None
         if mechanism_id is None:
-            flags.append(f"mechanism not recognised: {record.mechanism or '(none given)'}")
+            flags.append(_("mechanism not recognised: %(label)s") % {"label": record.mechanism or _("(none given)")})
             mechanism_id = self._other_mechanism()
-        themes = self._match(record.themes, self.index.theme, "theme", flags)
-        groups = self._match(record.affected_groups, self.index.affected_group, "affected group", flags)
-        targets = self._match(record.sdg_targets, self.index.sdg_target, "SDG target", flags)
-        countries = self._match(record.recommending_countries, self.index.country, "recommending State", flags)
+        unknown: list[str] = []
+        themes = self._match(record.themes, self.index.theme, _("theme not recognised: %(label)s"), flags, unknown)
+        groups = self._match(
+            record.affected_groups,
+            self.index.affected_group,
+            _("affected group not recognised: %(label)s"),
+            flags,
+            unknown,
+        )
+        targets = self._match(
+            record.sdg_targets, self.index.sdg_target, _("SDG target not recognised: %(label)s"), flags, unknown
+        )
+        countries = self._match(
+            record.recommending_countries,
+            self.index.country,
+            _("recommending State not recognised: %(label)s"),
+            flags,
+            unknown,
+        )
         values = {
             "external_id": record.external_id or "",
             "mechanism_id": mechanism_id,
@@ -162,7 +181,20 @@ class _Preparer:
             "position": record.position or "",
             "review_flags": flags,
         }
-        digest_source = {**values, "themes": themes, "groups": groups, "targets": targets, "countries": countries}
+        # The digest of what the source said, in no particular interface language: review flags
+        # are written in the language of whoever runs the import, so they stay out of it, and
+        # what they are made of (unrecognised labels, other languages, the mechanism) goes in.
+        digest_source = {
+            **{name: value for name, value in values.items() if name != "review_flags"},
+            "themes": themes,
+            "groups": groups,
+            "targets": targets,
+            "countries": countries,
+            "unknown": unknown,
+            "unsupported": unsupported,
+            "mechanism_label": record.mechanism,
+            "source_flags": len(record.flags),
+        }
         values["import_hash"] = hashlib.sha256(
             json.dumps(digest_source, sort_keys=True, default=str).encode()
         ).hexdigest()
@@ -170,19 +202,22 @@ class _Preparer:
         return _Prepared(import_key(record, primary_text), values, themes, groups, targets, countries)
 
     @staticmethod
-    def _match(labels: list[str], lookup: Callable[[str], int | None], kind: str, flags: list[str]) -> list[int]:
+    def _match(
+        labels: list[str], lookup: Callable[[str], int | None], message: str, flags: list[str], unknown: list[str]
+    ) -> list[int]:
         found: list[int] = []
         for label in labels:
             pk = lookup(label)
             if pk is None:
-                flags.append(f"{kind} not recognised: {label}")
+                flags.append(message % {"label": label})
+                unknown.append(label)
             elif pk not in found:
                 found.append(pk)
         return found
 
     def _other_mechanism(self) -> int:
         if self.other_mechanism_id is None:
-            mechanism, _ = Mechanism.objects.get_or_create(
+            mechanism, _created = Mechanism.objects.get_or_create(
                 code=OTHER_MECHANISM, defaults={"name": "Other or unrecognised mechanism", "kind": Mechanism.Kind.OTHER}
             )
             self.other_mechanism_id = mechanism.pk
@@ -241,11 +276,14 @@ def _import_batch(state, batch, preparer, existing, seen, result: ImportResult) 
             result.reject(record.location, record.message, record.column)
             continue
         if not any(record.texts.values()):
-            result.reject(record.location, "The recommendation has no text.")
+            result.reject(record.location, _("The recommendation has no text."))
             continue
         prepared = preparer.prepare(record)
         if prepared.key in seen:
-            result.reject(record.location, f"The same recommendation appears again (first at {seen[prepared.key]}).")
+            result.reject(
+                record.location,
+                _("The same recommendation appears again (first at %(place)s).") % {"place": seen[prepared.key]},
+            )
             continue
         seen[prepared.key] = record.location
         if record.position in POSITION_KEYS:
@@ -318,6 +356,13 @@ def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: Par
         job = ImportJob.objects.select_for_update().get(pk=job_id)
         job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
         job.save(update_fields=["status", "started_at"])
+    # Messages and review flags in the language of the person who asked for the import.
+    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+        return _job_run(state, job, fileobj, options)
+
+
+def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOptions) -> ImportJob:
+    job_id = job.pk
     key = progress_key(job_id)
     try:
         with state_context(state):
@@ -362,9 +407,19 @@ def parse_options_for(state: State, *, mapping: str | None = None, encoding: str
         names = [country.name, *country.aliases, state.name]
     column_mapping = None
     if mapping:
-        if mapping not in PRESET_MAPPINGS:
-            raise ImportFormatError(f"Unknown column mapping {mapping!r}; known: {', '.join(sorted(PRESET_MAPPINGS))}.")
-        column_mapping = PRESET_MAPPINGS[mapping]
+        # A preset, or one of the State's saved mappings (recommendations.mappings).
+        try:
+            column_mapping = mapping_for(state, mapping)
+        except ValueError as error:
+            raise ImportFormatError(
+                _("The column mapping “%(name)s” can no longer be used (%(reason)s); edit it and save it again.")
+                % {"name": mapping, "reason": error}
+            ) from error
+        if column_mapping is None:
+            raise ImportFormatError(
+                _("Unknown column mapping “%(name)s”; known: %(names)s.")
+                % {"name": mapping, "names": ", ".join([*preset_names(), *saved_mapping_names(state)])}
+            )
     return ParseOptions(country_names=names, mapping=column_mapping, encoding=encoding)
 
 
@@ -376,6 +431,7 @@ def import_job_start(*, state: State, user, upload, format: str, options: dict, 
     """
     from recommendations.tasks import import_job_task
 
+    options = {**options, "language": translation.get_language() or settings.LANGUAGE_CODE}
     job = ImportJob(state=state, created_by=user, format=format, filename=upload.name, options=options, dry_run=dry_run)
     job.file.save(upload.name, upload, save=False)
     job.save()
@@ -395,7 +451,7 @@ def import_job_confirm(*, preview: ImportJob, user) -> ImportJob:
         format=preview.format,
         filename=preview.filename,
         file=preview.file.name,
-        options=preview.options,
+        options={**preview.options, "language": translation.get_language() or settings.LANGUAGE_CODE},
         dry_run=False,
     )
     enqueue(import_job_task, preview.state, job.pk)

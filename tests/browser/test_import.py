@@ -1,17 +1,57 @@
-"""The secretariat imports a file in a real browser: upload, preview, confirm, find."""
+"""The secretariat imports a file in a real browser: upload, preview, confirm, watch, find.
+
+The jobs go through Redis to a real Celery worker, which starts only once the page shows the
+job waiting: the page must then follow the job by itself (htmx polling), without a reload.
+"""
 
 import json
+import os
+import uuid
+from contextlib import contextmanager
 
 import pytest
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 from playwright.sync_api import expect
 
+from nrtd.celery import app
 from tests.factories import PASSWORD
 from tests.recommendations.test_imports import uhri_record
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.broker]
 
 
-def test_upload_preview_confirm_and_find(page, live_server_url, committed, tmp_path, settings):
+@pytest.fixture
+def queue(redis_service):
+    """Jobs go to Redis, on a queue of this test's own, and wait there for a worker."""
+    name = f"nrtd-browser-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=redis_service.redis_url,
+        result_backend=redis_service.redis_url,
+        task_always_eager=False,
+        task_default_queue=name,
+    )
+    yield name
+    app.conf.update(saved)
+
+
+@contextmanager
+def worker(queue):
+    def close_connections(**kwargs):
+        connections.close_all()
+
+    task_postrun.connect(close_connections, weak=False)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
+            yield
+    finally:
+        task_postrun.disconnect(close_connections)
+
+
+def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed, queue, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     export = tmp_path / "alphaland-export.json"
     records = [uhri_record(n, Countries=["Alphaland"]) for n in (1, 2, 3)]
@@ -27,14 +67,22 @@ def test_upload_preview_confirm_and_find(page, live_server_url, committed, tmp_p
     page.get_by_label("File").set_input_files(str(export))
     page.get_by_role("button", name="Preview the import").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preview of alphaland-export.json")
-    facts = page.locator("dl.facts")
-    expect(facts).to_contain_text("Created3")
-    expect(facts).to_contain_text("Rejected1")
-    expect(page.get_by_role("cell", name="The record has no text.")).to_be_visible()
+    # No worker yet: the job waits, and the page says so with a progress bar.
+    expect(page.get_by_role("status")).to_have_text("Waiting for its turn…")
+    expect(page.get_by_role("progressbar", name="Progress of the import")).to_be_visible()
+    page.evaluate("window.nrtdSamePage = true")
 
-    page.get_by_role("button", name="Import it").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Import of alphaland-export.json")
-    expect(page.get_by_text("The import is finished:")).to_be_visible()
+    with worker(queue):
+        expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=20_000)
+        assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
+        facts = page.locator("dl.facts")
+        expect(facts).to_contain_text("Created3")
+        expect(facts).to_contain_text("Rejected1")
+        expect(page.get_by_role("cell", name="The record has no text.")).to_be_visible()
+
+        page.get_by_role("button", name="Import it").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Import of alphaland-export.json")
+        expect(page.get_by_text("The import is finished:")).to_be_visible(timeout=20_000)
     page.get_by_role("link", name="See the recommendations").click()
 
     page.get_by_label("Search").fill("121.2")
@@ -43,3 +91,8 @@ def test_upload_preview_confirm_and_find(page, live_server_url, committed, tmp_p
     page.get_by_role("link", name="121.2 Continue its efforts").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("A/HRC/59/15 ¶ 121.2")
     expect(page.get_by_text("Equality & non-discrimination")).to_be_visible()
+
+    page.goto(f"{live_server_url}/alpha/workspace/imports/")
+    history = page.get_by_role("table")
+    expect(history).to_contain_text("alphaland-export.json")
+    expect(history).to_contain_text("secretariat")
