@@ -224,6 +224,13 @@ STORAGES = {
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 
+# --- The UHRI API (optional) ---------------------------------------------------------------------
+# Where a State's recommendations can be fetched from; without a URL the workspace offers no
+# fetch. The token is sent as the Authorization header. See docs/imports.md.
+UHRI_API_URL = envstr("UHRI_API_URL", "")
+UHRI_API_TOKEN = envsecret("UHRI_API_TOKEN")
+UHRI_API_PAGE_SIZE = envint("UHRI_API_PAGE_SIZE", 100)
+
 # --- E-mail -----------------------------------------------------------------------------------
 EMAIL_BACKEND = envstr(
     "EMAIL_BACKEND",

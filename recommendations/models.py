@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from recommendations.importers import tabular
 from tenants.models import Membership, StateOwned
 
 
@@ -304,3 +305,35 @@ class ImportJob(StateOwned):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+
+class ColumnMapping(StateOwned):
+    """A State's saved column mapping for CSV and Excel imports, chosen by name when importing.
+
+    ``fields`` is ``recommendations.importers.tabular.ColumnMapping.to_dict()["fields"]``: target
+    field → ``{"column": ...}`` or ``{"constant": ...}``, with optional ``separator``,
+    ``value_map``, ``transform`` and ``date_format``. Write it through
+    ``recommendations.mappings.column_mapping_save``, which validates it.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    description = models.TextField(_("description"), blank=True)
+    fields = models.JSONField(_("fields"), default=dict)
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["state", "name"], name="column_mapping_unique_name_per_state")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def as_column_mapping(self) -> tabular.ColumnMapping:
+        """The mapping as the tabular importer takes it (ValueError if the stored fields are invalid)."""
+        return tabular.ColumnMapping.from_dict({"name": self.name, "fields": self.fields})

@@ -16,3 +16,11 @@ def import_job_task(state, job_id: int) -> str:
         options = parse_options_for(state, mapping=job.options.get("mapping"), encoding=job.options.get("encoding"))
     with default_storage.open(job.file.name, "rb") as fileobj:
         return import_job_run(state=state, job_id=job_id, fileobj=fileobj, options=options).status
+
+
+@state_task(atomic=False)
+def uhri_fetch_task(state, job_id: int) -> str:
+    """Fetch a State's records from the UHRI API (going on where a failed run stopped), then import them."""
+    from recommendations.uhri_fetch import uhri_client, uhri_fetch_run
+
+    return uhri_fetch_run(state=state, job_id=job_id, client=uhri_client()).status

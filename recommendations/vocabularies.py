@@ -362,6 +362,32 @@ class VocabularyIndex:
 
     @staticmethod
     def unknown(kind: str, label: str) -> str:
-        """The review flag for a label no entry matched: ``"theme not recognised: Foo"``."""
+        """The review flag for a label no entry matched: ``"theme not recognised: Foo"``.
+
+        ``kind`` is ``"mechanism"``, ``"theme"``, ``"affected group"``, ``"SDG goal"``, ``"SDG
+        target"``, ``"country"`` or ``"recommending State"``. The flag is stored on the
+        recommendation and read later by other users, so it is translated now, into the active
+        language (the import job's), as one sentence per kind; another kind is shown as given.
+        """
+        from django.utils.translation import gettext as _
+        from django.utils.translation import gettext_noop
+
+        flags = {
+            # Translators: a review flag; %(label)s is a label of the imported file that matches no
+            # entry of the vocabulary.
+            "mechanism": gettext_noop("mechanism not recognised: %(label)s"),
+            "theme": gettext_noop("theme not recognised: %(label)s"),
+            "affected group": gettext_noop("affected group not recognised: %(label)s"),
+            "SDG goal": gettext_noop("SDG goal not recognised: %(label)s"),
+            "SDG target": gettext_noop("SDG target not recognised: %(label)s"),
+            "country": gettext_noop("country not recognised: %(label)s"),
+            "recommending State": gettext_noop("recommending State not recognised: %(label)s"),
+        }
         shown = _LIST_MARKER.sub("", " ".join(label.split()))
-        return f"{kind} not recognised: {shown or '(empty)'}"
+        # Translators: in a review flag, in place of a label that the imported file left empty.
+        values = {"kind": kind, "label": shown or _("(empty)")}
+        if kind in flags:
+            return _(flags[kind]) % values
+        # Translators: a review flag; %(kind)s names a vocabulary, %(label)s is a label of the
+        # imported file that matches none of its entries.
+        return _("%(kind)s not recognised: %(label)s") % values

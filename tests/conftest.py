@@ -101,3 +101,38 @@ def redis_service() -> Services:
             pytest.fail(f"Redis is not reachable at {url} under CI: {exc}")
         pytest.skip(f"Redis is not reachable at {url}")
     return Services(redis_url=url)
+
+
+def celery_forget_connections() -> None:
+    """Make the Celery app connect, and route, anew after its settings change.
+
+    The app caches its connection pools, its result backend and its router (with the default
+    queue) at first use, so a changed ``task_default_queue`` is ignored until they are dropped.
+    """
+    from nrtd.celery import app
+
+    app._pool = None
+    app.__dict__.pop("amqp", None)
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.fixture
+def celery_queue(redis_service):
+    """Jobs the code queues go to Redis, on a queue of this test's own, for a real worker to take."""
+    import uuid
+
+    from nrtd.celery import app
+
+    name = f"nrtd-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(
+        broker_url=redis_service.redis_url,
+        result_backend=redis_service.redis_url,
+        task_always_eager=False,
+        task_default_queue=name,
+    )
+    celery_forget_connections()
+    yield name
+    app.conf.update(saved)
+    celery_forget_connections()

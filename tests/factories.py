@@ -12,6 +12,7 @@ import factory
 
 from recommendations.models import (
     AffectedGroup,
+    ColumnMapping,
     Country,
     Entity,
     FocalPoint,
@@ -64,6 +65,7 @@ class PlantedState:
     published: Recommendation
     unpublished: Recommendation
     import_job: ImportJob
+    column_mapping: ColumnMapping
     people: dict[str, User] = field(default_factory=dict)
 
 
@@ -132,6 +134,12 @@ def _plant_state(
             dry_run=True,
             created=2,
         )
+        column_mapping = ColumnMapping.objects.create(
+            state=state,
+            name=f"{name} tracking sheet {marker}".strip(),
+            description=f"The layout of the {name} ministries' sheet {marker}".strip(),
+            fields={"text": {"column": "Recommendation"}, "position": {"column": "Response"}},
+        )
     people = {}
     for role_name, role in (
         ("admin", Role.STATE_ADMIN),
@@ -146,7 +154,13 @@ def _plant_state(
                 FocalPoint.objects.create(state=state, membership=membership, entity=entity)
         people[role_name] = user
     return PlantedState(
-        state=state, entity=entity, published=published, unpublished=unpublished, import_job=import_job, people=people
+        state=state,
+        entity=entity,
+        published=published,
+        unpublished=unpublished,
+        import_job=import_job,
+        column_mapping=column_mapping,
+        people=people,
     )
 
 

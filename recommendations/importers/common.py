@@ -1,9 +1,11 @@
 """Helpers shared by the import parsers: text cleaning, value parsing, streaming JSON.
 
-Everything here is pure Python and free of Django, so parsers stay testable on their own.
-Functions that interpret a value return ``None`` (or an empty string) when the value is not
-recognised, rather than guessing: the parsers turn that into a review flag. The safety checks
-run on Office files before a library opens them are in ``safety``.
+Everything here is pure Python; the only piece of Django it uses is gettext, so that every
+message a user sees (errors, locations, review flags) is in the language of the import job,
+which runs inside ``translation.override``. Messages are therefore translated when they are
+made, never at import time. Functions that interpret a value return ``None`` (or an empty
+string) when the value is not recognised, rather than guessing: the parsers turn that into a
+review flag. The safety checks run on Office files before a library opens them are in ``safety``.
 """
 
 from __future__ import annotations
@@ -12,14 +14,43 @@ import functools
 import html
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from html.parser import HTMLParser
 from typing import IO, Any
 
 import ijson
+from django.utils.translation import gettext as _
 
 from .records import ImportFormatError, ParsedRecommendation
+
+# --- Locations ---------------------------------------------------------------------------------
+# Where a record came from, as messages show it. Translated: the user reads them beside the error.
+
+
+def record_location(number: int) -> str:
+    """``"record 4"``: the Nth item (from 1) of a JSON array of records."""
+    # Translators: where an import error is, the number of a record in the imported file.
+    return _("record %(number)s") % {"number": number}
+
+
+def line_location(number: int) -> str:
+    """``"line 5"``: a line (from 1) of a JSON Lines file."""
+    # Translators: where an import error is, the number of a line in the imported file.
+    return _("line %(number)s") % {"number": number}
+
+
+def row_location(number: int) -> str:
+    """``"row 12"``: a row of a spreadsheet or CSV file, as the spreadsheet numbers it."""
+    # Translators: where an import error is, the number of a row in the imported spreadsheet.
+    return _("row %(number)s") % {"number": number}
+
+
+def entry_location(number: int) -> str:
+    """``"entry 3"``: the Nth entry (from 1) of a filter list."""
+    # Translators: where an import error is, the number of an entry in a UHRI filter list.
+    return _("entry %(number)s") % {"number": number}
+
 
 # --- Whitespace and labels -------------------------------------------------------------------
 
@@ -182,7 +213,7 @@ _SERIAL_RE = re.compile(r"^\d{1,6}(?:\.\d+)?$")
 def excel_serial_to_date(serial: float) -> date:
     """The calendar date of an Excel serial number (``46078`` → 2026-02-25); the time is dropped."""
     if serial < 1:
-        raise ValueError(f"{serial!r} is not an Excel date serial number.")
+        raise ValueError(_("%(value)s is not an Excel date serial number.") % {"value": repr(serial)})
     return _EXCEL_EPOCH + timedelta(days=int(serial))
 
 
@@ -192,7 +223,7 @@ def parse_iso_date(value: str) -> date:
     try:
         return date.fromisoformat(text[:10]) if len(text) >= 10 else date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{value!r} is not an ISO date.") from None
+        raise ValueError(_("%(value)s is not an ISO date.") % {"value": repr(value)}) from None
 
 
 def parse_date(value: Any) -> date | None:
@@ -207,7 +238,7 @@ def parse_date(value: Any) -> date | None:
     elif isinstance(value, date):
         result = value
     elif isinstance(value, bool):
-        raise ValueError(f"{value!r} is not a date.")
+        raise ValueError(_("%(value)s is not a date.") % {"value": repr(value)})
     elif isinstance(value, int | float):
         result = excel_serial_to_date(value)
     elif isinstance(value, str):
@@ -216,7 +247,7 @@ def parse_date(value: Any) -> date | None:
             return None
         result = excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
     else:
-        raise ValueError(f"{value!r} is not a date.")
+        raise ValueError(_("%(value)s is not a date.") % {"value": repr(value)})
     return None if result in _PLACEHOLDER_DATES else result
 
 
@@ -227,7 +258,9 @@ def parse_date_or_flag(value: Any, name: str, flags: list[str]) -> date | None:
     try:
         return parse_date(value)
     except ValueError:
-        flags.append(f"unreadable {name}: {value}")
+        # Translators: a review flag; %(field)s is the name of the date's field or column in the
+        # imported file (e.g. PublicationDate), %(value)s the value found there.
+        flags.append(_("unreadable %(field)s: %(value)s") % {"field": name, "value": value})
         return None
 
 
@@ -552,21 +585,24 @@ def first_character(head: bytes) -> str:
     return stripped[:1].decode("ascii", errors="replace") if stripped else ""
 
 
-def iter_json_array(fileobj: IO[Any], *, item_name: str = "record") -> Iterator[Any]:
+def iter_json_array(fileobj: IO[Any], *, item_location: Callable[[int], str] = record_location) -> Iterator[Any]:
     """Stream the items of a top-level JSON array, never holding more than one in memory.
 
     Raises ImportFormatError when the file is empty, is not a JSON array, is not valid JSON or
-    ends too early; the message names the item (counted from 1) where reading stopped.
+    ends too early; the message names the item where reading stopped, as ``item_location``
+    gives it from its number (counted from 1): ``"record 5"`` by default.
     """
     head, reader = sniff(fileobj)
     start = first_character(head)
     if not start:
-        raise ImportFormatError("The file is empty.")
+        raise ImportFormatError(_("The file is empty."))
     if start == "{":
-        raise ImportFormatError("The file holds a single JSON object, not a JSON array (a list) of records.")
+        raise ImportFormatError(_("The file holds a single JSON object, not a JSON array (a list) of records."))
     if start != "[":
         raise ImportFormatError(
-            f"The file is not JSON: a JSON array starts with '[', this file starts with {_preview(head)!r}."
+            # Translators: %(start)s is the beginning of the file's first line, in quotes.
+            _("The file is not JSON: a JSON array starts with '[', this file starts with %(start)s.")
+            % {"start": repr(_preview(head))}
         )
     count = 0
     try:
@@ -574,7 +610,7 @@ def iter_json_array(fileobj: IO[Any], *, item_name: str = "record") -> Iterator[
             count += 1
             yield item
     except ijson.JSONError as error:
-        raise ImportFormatError(_json_error_message(error, f"{item_name} {count + 1}")) from None
+        raise ImportFormatError(_json_error_message(error, item_location(count + 1))) from None
 
 
 def _preview(head: bytes) -> str:
@@ -586,7 +622,11 @@ def _preview(head: bytes) -> str:
 def _json_error_message(error: Exception, where: str) -> str:
     detail = str(error).strip().splitlines()[0] if str(error).strip() else ""
     if "premature EOF" in detail or "Incomplete" in detail:
-        return f"The file ends in the middle of {where}: it is probably truncated."
+        # Translators: %(where)s is where reading stopped, e.g. "record 5".
+        return _("The file ends in the middle of %(where)s: it is probably truncated.") % {"where": where}
     if "trailing garbage" in detail or "Additional data" in detail:
-        return f"The file has unexpected content after the end of the JSON array ({where})."
-    return f"The file is not valid JSON at {where} ({detail})."
+        # Translators: %(where)s is where reading stopped, e.g. "record 5".
+        return _("The file has unexpected content after the end of the JSON array (%(where)s).") % {"where": where}
+    # Translators: %(where)s is where reading stopped, e.g. "record 5"; %(detail)s is the JSON
+    # parser's own (English) description of the problem.
+    return _("The file is not valid JSON at %(where)s (%(detail)s).") % {"where": where, "detail": detail}

@@ -16,7 +16,8 @@ ANNOTATION_TYPES = ("recommendation", "observation")
 
 @dataclass
 class ParsedRecommendation:
-    # Where the record came from, for messages: "row 12", "record 3051", "table 2, row 7".
+    # Where the record came from, for messages: "row 12", "record 3051", "table 2, row 7",
+    # translated (see common.record_location and its siblings).
     location: str
     # UHRI annotation id (UUID string) when the source has one; the deduplication key.
     external_id: str | None = None

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+
 from recommendations.importers.records import ImportFormatError, ParsedRecommendation, RowError
 from recommendations.importers.tabular import UPR_INFO_MAPPING, ColumnMapping, iter_mapped, read_table
 from recommendations.importers.uhri_api import FilterLists, iter_uhri_api_records
@@ -42,19 +44,19 @@ def detect_format(fileobj: BinaryIO, filename: str) -> str:
     fileobj.seek(start)
     suffix = Path(filename).suffix.lower()
     if not head.strip():
-        raise ImportFormatError("The file is empty.")
+        raise ImportFormatError(_("The file is empty."))
     if head.startswith(b"PK"):
         try:
             names = set(zipfile.ZipFile(fileobj).namelist())
         except zipfile.BadZipFile as exc:
-            raise ImportFormatError("The file looks like a zip container (.xlsx, .docx) but is damaged.") from exc
+            raise ImportFormatError(_("The file looks like a zip container (.xlsx, .docx) but is damaged.")) from exc
         finally:
             fileobj.seek(start)
         if "word/document.xml" in names:
             return "upr-docx"
         if "xl/workbook.xml" in names:
             return "uhri-xlsx" if _looks_like_uhri_workbook(fileobj) else "csv"
-        raise ImportFormatError("The file is a zip container but neither a Word document nor an Excel workbook.")
+        raise ImportFormatError(_("The file is a zip container but neither a Word document nor an Excel workbook."))
     text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if text[:1] in (b"[", b"{"):
         sample = text[:_SNIFF_BYTES].decode("utf-8", errors="ignore")
@@ -64,12 +66,14 @@ def detect_format(fileobj: BinaryIO, filename: str) -> str:
             return "uhri-json"
         if "Annotation Id" in sample or "Countries Concerned" in sample:
             return "uhri-search-json"
-        raise ImportFormatError("The JSON file is neither a UHRI export nor saved UHRI API records.")
+        raise ImportFormatError(_("The JSON file is neither a UHRI export nor saved UHRI API records."))
     if suffix in {".csv", ".txt", ".tsv"} or b"," in head or b";" in head or b"\t" in head:
         return "csv"
     raise ImportFormatError(
-        "The format of the file could not be recognised. Accepted: UHRI exports (JSON, Excel), saved UHRI API "
-        "records, UPR thematic lists (Word) and CSV or Excel sheets."
+        _(
+            "The format of the file could not be recognised. Accepted: UHRI exports (JSON, Excel), saved UHRI API "
+            "records, UPR thematic lists (Word) and CSV or Excel sheets."
+        )
     )
 
 
@@ -108,11 +112,14 @@ def iter_records(
         return iter_upr_docx(fileobj, language=options.language)
     if format == "csv":
         if options.mapping is None:
-            raise ImportFormatError("A CSV or Excel sheet needs a column mapping (for example --mapping upr-info).")
+            raise ImportFormatError(_("A CSV or Excel sheet needs a column mapping (for example --mapping upr-info)."))
         table = read_table(fileobj, filename=filename, encoding=options.encoding)
         names: Collection[str] | None = options.country_names or None
         return iter_mapped(table, options.mapping, country=names)
-    raise ImportFormatError(f"Unknown format {format!r}; accepted: {', '.join(FORMATS)}.")
+    raise ImportFormatError(
+        # Translators: %(format)s is the format asked for, %(formats)s the list of format codes.
+        _("Unknown format %(format)s; accepted: %(formats)s.") % {"format": repr(format), "formats": ", ".join(FORMATS)}
+    )
 
 
 def _api_country(country: str | None, options: ParseOptions) -> str | None:

@@ -17,6 +17,9 @@ import codecs
 import zipfile
 from typing import BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .records import ImportFormatError
 
 # Defaults: generous for a spreadsheet or a Word list; parsers pass their own where it matters.
@@ -65,7 +68,7 @@ def check_zip_safety(
         try:
             archive = zipfile.ZipFile(fileobj)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
-            raise ImportFormatError("The file is not a valid ZIP-based Office document.") from exc
+            raise ImportFormatError(_("The file is not a valid ZIP-based Office document.")) from exc
         with archive:
             members = archive.infolist()
             _check_members(
@@ -89,29 +92,44 @@ def _check_members(
     max_members: int,
 ) -> None:
     if len(members) > max_members:
-        raise ImportFormatError(f"The file contains {len(members)} parts; at most {max_members} are accepted.")
+        raise ImportFormatError(
+            ngettext(
+                "The file contains %(count)s part; at most %(max)s are accepted.",
+                "The file contains %(count)s parts; at most %(max)s are accepted.",
+                len(members),
+            )
+            % {"count": len(members), "max": max_members}
+        )
     total = 0
     for member in members:
         if member.flag_bits & 0x1:
-            raise ImportFormatError("The file is encrypted or password-protected.")
+            raise ImportFormatError(_("The file is encrypted or password-protected."))
         if member.compress_type not in _ALLOWED_COMPRESSION:
-            raise ImportFormatError(f"The part {member.filename!r} uses a compression method Office files do not use.")
+            raise ImportFormatError(
+                # Translators: %(part)s is the name of a file inside the uploaded Office (zip) file.
+                _("The part %(part)s uses a compression method Office files do not use.")
+                % {"part": repr(member.filename)}
+            )
         total += member.file_size
         if total > max_uncompressed_bytes:
             raise ImportFormatError(
-                f"The file expands to more than {_format_size(max_uncompressed_bytes)} "
-                "when unpacked, which is more than is accepted."
+                # Translators: %(size)s is a size such as "256 MB".
+                _("The file expands to more than %(size)s when unpacked, which is more than is accepted.")
+                % {"size": _format_size(max_uncompressed_bytes)}
             )
         if member.file_size > _RATIO_CHECK_MIN_BYTES and member.file_size > max_ratio * max(member.compress_size, 1):
             raise ImportFormatError(
-                f"The part {member.filename!r} is compressed to a suspicious degree (a possible ZIP bomb)."
+                # Translators: %(part)s is the name of a file inside the uploaded Office (zip) file.
+                _("The part %(part)s is compressed to a suspicious degree (a possible ZIP bomb).")
+                % {"part": repr(member.filename)}
             )
 
 
 def _format_size(size: int) -> str:
     if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.0f} MB"
-    return f"{size} bytes"
+        # Translators: a size in megabytes.
+        return _("%(size)s MB") % {"size": f"{size / (1024 * 1024):.0f}"}
+    return ngettext("%(size)s byte", "%(size)s bytes", size) % {"size": size}
 
 
 def _should_scan(name: str) -> bool:
@@ -138,8 +156,12 @@ def _check_no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None
             text = tail + decoder.decode(chunk).lower()
             if any(marker in text for marker in _FORBIDDEN_MARKUP):
                 raise ImportFormatError(
-                    f"The part {member.filename!r} declares a DOCTYPE or XML entities, "
-                    "which Office documents never do; the file was refused for safety."
+                    _(
+                        # Translators: %(part)s is the name of a file inside the uploaded Office (zip) file.
+                        "The part %(part)s declares a DOCTYPE or XML entities, which Office documents never do; "
+                        "the file was refused for safety."
+                    )
+                    % {"part": repr(member.filename)}
                 )
             tail = text[-overlap_chars:]
             chunk = stream.read(_SCAN_CHUNK_BYTES)

@@ -22,6 +22,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any, BinaryIO
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -34,6 +36,7 @@ from .common import (
     normalize_space,
     parse_int,
     parse_upr_cycle,
+    row_location,
     upr_cycle_from_session,
 )
 from .records import POSITIONS, ImportFormatError, ParsedRecommendation, RowError
@@ -72,13 +75,17 @@ class EncodingUncertainError(ImportFormatError):
 
     def __init__(self, guess: EncodingGuess) -> None:
         self.guess = guess
-        likely = f"most likely {guess.encoding}"
         if guess.alternatives:
-            likely += f"; also possible: {', '.join(guess.alternatives)}"
-        super().__init__(
-            f"The text encoding of the file could not be determined with confidence ({likely}). "
-            "Choose the encoding and import the file again."
-        )
+            message = _(
+                "The text encoding of the file could not be determined with confidence (most likely %(encoding)s; "
+                "also possible: %(alternatives)s). Choose the encoding and import the file again."
+            ) % {"encoding": guess.encoding, "alternatives": ", ".join(guess.alternatives)}
+        else:
+            message = _(
+                "The text encoding of the file could not be determined with confidence (most likely %(encoding)s). "
+                "Choose the encoding and import the file again."
+            ) % {"encoding": guess.encoding}
+        super().__init__(message)
 
 
 def detect_encoding(data: bytes) -> str:
@@ -101,7 +108,10 @@ def guess_encoding(data: bytes) -> EncodingGuess:
         return EncodingGuess("utf-16", 1.0)
     if b"\x00" in data:
         raise ImportFormatError(
-            "The file contains NUL bytes, so it is not a CSV text file (UTF-16 text must start with a byte order mark)."
+            _(
+                "The file contains NUL bytes, so it is not a CSV text file (UTF-16 text must start with a byte order "
+                "mark)."
+            )
         )
     if data.isascii():
         return EncodingGuess("utf-8", 1.0)
@@ -255,15 +265,15 @@ def read_table(
     head = fileobj.read(len(_OLE_MAGIC))
     fileobj.seek(0)
     if not head:
-        raise ImportFormatError("The file is empty.")
+        raise ImportFormatError(_("The file is empty."))
     if head.startswith(_OLE_MAGIC):
         raise ImportFormatError(
-            "This is an old Excel .xls file, which cannot be read. Save it as .xlsx or CSV and import it again."
+            _("This is an old Excel .xls file, which cannot be read. Save it as .xlsx or CSV and import it again.")
         )
     if head.startswith(_ZIP_MAGIC):
         return _read_xlsx(fileobj, sheet=sheet)
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise ImportFormatError("The file is not a valid Excel workbook (.xlsx).")
+        raise ImportFormatError(_("The file is not a valid Excel workbook (.xlsx)."))
     return _read_csv(fileobj, encoding=encoding, delimiter=delimiter)
 
 
@@ -286,7 +296,7 @@ def _read_csv(fileobj: BinaryIO, *, encoding: str | None, delimiter: str | None)
     reader = csv.reader(_iter_lines(fileobj, encoding), delimiter=delimiter, quotechar='"')
     return _table(
         _iter_records(reader),
-        if_empty="The file has no header row.",
+        if_empty=_("The file has no header row."),
         format="csv",
         encoding=encoding,
         encoding_guess=guess,
@@ -298,7 +308,8 @@ def _read_csv(fileobj: BinaryIO, *, encoding: str | None, delimiter: str | None)
 def _table(records: Iterator[tuple[int, list[str]]], *, if_empty: str, format: str, **details: Any) -> Table:
     """A Table of numbered records: the first filled one is the header, those after it the rows.
 
-    Raises ImportFormatError(``if_empty``) when no record is filled in.
+    Raises ImportFormatError(``if_empty``, a message the caller has translated) when no record
+    is filled in.
     """
     first = next(((number, record) for number, record in records if _is_filled(record)), None)
     if first is None:
@@ -322,7 +333,7 @@ def _check_codec(encoding: str) -> None:
     try:
         codecs.lookup(encoding)
     except LookupError as exc:
-        raise ImportFormatError(f"Unknown text encoding {encoding!r}.") from exc
+        raise ImportFormatError(_("Unknown text encoding %(encoding)s.") % {"encoding": repr(encoding)}) from exc
 
 
 def _decode_sample(sample: bytes, encoding: str) -> str:
@@ -335,8 +346,12 @@ def _decode_sample(sample: bytes, encoding: str) -> str:
 def _decode_error(encoding: str, exc: UnicodeDecodeError, *, offset: int) -> ImportFormatError:
     byte = exc.object[exc.start : exc.start + 1].hex()
     return ImportFormatError(
-        f"The file cannot be read as {encoding}: byte 0x{byte} near position "
-        f"{offset + exc.start} is not valid in that encoding. Choose another encoding."
+        _(
+            # Translators: %(byte)s is a byte in hexadecimal ("e9"), %(position)s its offset in the file.
+            "The file cannot be read as %(encoding)s: byte 0x%(byte)s near position %(position)s is not valid in "
+            "that encoding. Choose another encoding."
+        )
+        % {"encoding": encoding, "byte": byte, "position": offset + exc.start}
     )
 
 
@@ -386,7 +401,10 @@ def _iter_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]
         except StopIteration:
             return
         except csv.Error as exc:
-            raise ImportFormatError(f"The CSV file is malformed near row {number + 1}: {exc}.") from exc
+            raise ImportFormatError(
+                # Translators: %(error)s is the CSV reader's own (English) description of the problem.
+                _("The CSV file is malformed near row %(row)s: %(error)s.") % {"row": number + 1, "error": exc}
+            ) from exc
         number += 1
         yield number, record
 
@@ -441,7 +459,9 @@ def _unique_headers(record: list[str]) -> list[str]:
     headers: list[str] = []
     seen: set[str] = set()
     for index, raw in enumerate(record, start=1):
-        # normalize_space also drops a stray BOM (a UTF-8-sig file read as UTF-8).
+        # normalize_space also drops a stray BOM (a UTF-8-sig file read as UTF-8). The name given
+        # to a blank header is not translated: saved mappings refer to it, whatever the language
+        # of the job that reads the file.
         name = normalize_space(raw) or f"Column {index}"
         candidate, count = name, 1
         while _loose_key(candidate) in seen:
@@ -469,7 +489,7 @@ def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
         workbook = load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
     except (KeyError, ValueError, OSError, zipfile.BadZipFile, InvalidFileException) as exc:
         raise ImportFormatError(
-            "The file is not a valid Excel workbook (.xlsx); it may be damaged or be another kind of document."
+            _("The file is not a valid Excel workbook (.xlsx); it may be damaged or be another kind of document.")
         ) from exc
     names = list(workbook.sheetnames)
     worksheet = _select_sheet(workbook, names, sheet)
@@ -479,7 +499,7 @@ def _read_xlsx(fileobj: BinaryIO, *, sheet: str | None) -> Table:
     # An empty sheet is read to its end, which closes the workbook (see _iter_xlsx_rows).
     return _table(
         enumerate(_iter_xlsx_rows(workbook, worksheet), start=1),
-        if_empty=f"The sheet {worksheet.title!r} is empty.",
+        if_empty=_("The sheet %(sheet)s is empty.") % {"sheet": repr(worksheet.title)},
         format="xlsx",
         sheet=worksheet.title,
         sheet_names=names,
@@ -494,8 +514,11 @@ def _select_sheet(workbook: Any, names: list[str], sheet: str | None) -> Any:
             return workbook[name]
     workbook.close()
     if sheet is None:
-        raise ImportFormatError("The workbook has no worksheet.")
-    raise ImportFormatError(f"The workbook has no sheet named {sheet!r}. Sheets in the workbook: {', '.join(names)}.")
+        raise ImportFormatError(_("The workbook has no worksheet."))
+    raise ImportFormatError(
+        _("The workbook has no sheet named %(sheet)s. Sheets in the workbook: %(names)s.")
+        % {"sheet": repr(sheet), "names": ", ".join(names)}
+    )
 
 
 def _iter_xlsx_rows(workbook: Any, worksheet: Any) -> Iterator[list[str]]:
@@ -564,10 +587,14 @@ class FieldMapping:
     date_format: str | None = None
 
     def __post_init__(self) -> None:
+        # Mappings are edited by users: these messages reach them, through ColumnMapping.from_dict.
         if (self.column is None) == (self.constant is None):
-            raise ValueError("A field mapping needs exactly one of a column and a constant.")
+            raise ValueError(_("A field mapping needs exactly one of a column and a constant."))
         if self.transform is not None and self.transform not in TRANSFORMS:
-            raise ValueError(f"Unknown transform {self.transform!r}.")
+            raise ValueError(
+                # Translators: %(transform)s is the name of a conversion, e.g. 'upr_cycle_from_session'.
+                _("Unknown transform %(transform)s.") % {"transform": repr(self.transform)}
+            )
 
     def map_value(self, value: str) -> str:
         for source, target in self.value_map.items():
@@ -586,10 +613,20 @@ class ColumnMapping:
     def __post_init__(self) -> None:
         unknown = sorted(set(self.fields) - set(TARGET_FIELDS))
         if unknown:
-            raise ValueError(f"Unknown target fields: {', '.join(unknown)}. Known fields: {', '.join(TARGET_FIELDS)}.")
+            raise ValueError(
+                ngettext(
+                    "Unknown target field: %(fields)s. Known fields: %(known)s.",
+                    "Unknown target fields: %(fields)s. Known fields: %(known)s.",
+                    len(unknown),
+                )
+                % {"fields": ", ".join(unknown), "known": ", ".join(TARGET_FIELDS)}
+            )
         missing = [target for target in REQUIRED_FIELDS if target not in self.fields]
         if missing:
-            raise ValueError(f"The mapping must say where to find: {', '.join(missing)}.")
+            raise ValueError(
+                # Translators: %(fields)s lists field names of the mapping, e.g. "text".
+                _("The mapping must say where to find: %(fields)s.") % {"fields": ", ".join(missing)}
+            )
 
     def columns(self) -> list[str]:
         """Source columns the mapping reads, in field order, without repeats."""
@@ -611,7 +648,10 @@ class ColumnMapping:
         try:
             fields = {target: FieldMapping(**options) for target, options in data["fields"].items()}
         except (KeyError, TypeError, AttributeError) as exc:
-            raise ValueError(f"This is not a valid column mapping: {exc}.") from exc
+            raise ValueError(
+                # Translators: %(error)s is Python's own (English) description of the problem.
+                _("This is not a valid column mapping: %(error)s.") % {"error": exc}
+            ) from exc
         return cls(fields=fields, name=data.get("name", ""))
 
 
@@ -658,7 +698,7 @@ def iter_mapped(
             names = _split(cells["countries"], mapping.fields["countries"])
             if wanted.isdisjoint(country_key(name) for name in names):
                 continue
-        yield _build(cells, mapping, location=f"row {table.header_row + offset}")
+        yield _build(cells, mapping, location=row_location(table.header_row + offset))
 
 
 def _resolve_columns(headers: list[str], mapping: ColumnMapping) -> dict[str, str]:
@@ -674,8 +714,15 @@ def _resolve_columns(headers: list[str], mapping: ColumnMapping) -> dict[str, st
             resolved[column] = header
     if missing:
         raise ImportFormatError(
-            f"The file has no column named {', '.join(repr(name) for name in missing)}. "
-            f"Columns in the file: {', '.join(repr(name) for name in headers)}."
+            ngettext(
+                "The file has no column named %(missing)s. Columns in the file: %(columns)s.",
+                "The file has no columns named %(missing)s. Columns in the file: %(columns)s.",
+                len(missing),
+            )
+            % {
+                "missing": ", ".join(repr(name) for name in missing),
+                "columns": ", ".join(repr(name) for name in headers),
+            }
         )
     return resolved
 
@@ -685,8 +732,10 @@ def _country_filter(mapping: ColumnMapping, country: str | Collection[str] | Non
         return None
     if "countries" not in mapping.fields:
         raise ImportFormatError(
-            "The mapping does not say which column holds the State under review, "
-            "so the rows cannot be filtered by country."
+            _(
+                "The mapping does not say which column holds the State under review, so the rows cannot be "
+                "filtered by country."
+            )
         )
     names = [country] if isinstance(country, str) else list(country)
     return {country_key(name) for name in names}
@@ -704,7 +753,7 @@ def _build(cells: Mapping[str, str], mapping: ColumnMapping, *, location: str) -
     if not text:
         return RowError(
             location=location,
-            message="The recommendation text is empty.",
+            message=_("The recommendation text is empty."),
             column=mapping.fields["text"].column,
         )
     record = ParsedRecommendation(location=location, annotation_type="recommendation")
@@ -722,37 +771,64 @@ def _build(cells: Mapping[str, str], mapping: ColumnMapping, *, location: str) -
 def _apply(record: ParsedRecommendation, target: str, spec: FieldMapping, raw: str) -> None:
     """Set one field of ``record`` from its raw cell; odd values become flags."""
     value = normalize_space(raw)
-    source = f"column {spec.column!r}" if spec.column else "the mapping"
     if target in _TEXT_FIELDS:
         if value:
             setattr(record, target, spec.map_value(value))
     elif target == "position":
-        _apply_position(record, spec, value, source)
+        _apply_position(record, spec, value)
     elif target in _LIST_FIELDS:
         for item in _split(raw, spec):
             if target not in ("sdg_targets", "sdg_goals"):
                 append_once(getattr(record, target), item)
             # "16.2 - ..." goes to sdg_targets and "16 - ..." to sdg_goals, whichever field is mapped.
             elif not add_sdg(record, item):
-                record.flags.append(f"{item!r} in {source} is not an SDG goal or target.")
+                _flag(
+                    record,
+                    spec,
+                    # Translators: a review flag; %(value)s is a value of the file,
+                    # %(column)s the name of its column, both quoted.
+                    _("%(value)s in column %(column)s is not an SDG goal or target."),
+                    _("%(value)s in the mapping is not an SDG goal or target."),
+                    value=repr(item),
+                )
     elif target in _NUMBER_FIELDS:
-        _apply_number(record, target, spec, value, source)
+        _apply_number(record, target, spec, value)
     elif target in _DATE_FIELDS:
-        _apply_date(record, target, spec, value, source)
+        _apply_date(record, target, spec, value)
 
 
-def _apply_position(record: ParsedRecommendation, spec: FieldMapping, value: str, source: str) -> None:
+def _flag(record: ParsedRecommendation, spec: FieldMapping, in_column: str, in_mapping: str, **values: Any) -> None:
+    """Add a review flag about a value of ``spec``'s column or, for a constant, of the mapping.
+
+    ``in_column`` and ``in_mapping`` are the two (translated) wordings of the flag, one with a
+    ``%(column)s`` placeholder for the quoted column name; ``values`` fill the other placeholders.
+    """
+    if spec.column:
+        record.flags.append(in_column % {"column": repr(spec.column), **values})
+    else:
+        record.flags.append(in_mapping % values)
+
+
+def _apply_position(record: ParsedRecommendation, spec: FieldMapping, value: str) -> None:
     record.position_raw = value
     if not value:
         return
     mapped = spec.map_value(value)
     position = mapped if mapped in POSITIONS else normalize_position(mapped)
     if position is None:
-        record.flags.append(f"Unknown position {value!r} in {source}.")
+        _flag(
+            record,
+            spec,
+            # Translators: a review flag; %(value)s is the position as written,
+            # %(column)s the name of its column, both quoted.
+            _("Unknown position %(value)s in column %(column)s."),
+            _("Unknown position %(value)s in the mapping."),
+            value=repr(value),
+        )
     record.position = position
 
 
-def _apply_number(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str) -> None:
+def _apply_number(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str) -> None:
     if not value:
         return
     value = spec.map_value(value)
@@ -760,22 +836,45 @@ def _apply_number(record: ParsedRecommendation, target: str, spec: FieldMapping,
     is_cycle = target == "upr_cycle" and spec.transform is None
     number = parse_upr_cycle(value) if is_cycle else parse_int(value)
     if number is None:
-        record.flags.append(f"{value!r} in {source} is not a number.")
+        _flag(
+            record,
+            spec,
+            # Translators: a review flag; %(value)s is a value of the file,
+            # %(column)s the name of its column, both quoted.
+            _("%(value)s in column %(column)s is not a number."),
+            _("%(value)s in the mapping is not a number."),
+            value=repr(value),
+        )
     elif spec.transform == "upr_cycle_from_session":
         cycle = upr_cycle_from_session(number)
         if cycle is None:
-            record.flags.append(f"UPR session {number} in {source} belongs to no known cycle.")
+            _flag(
+                record,
+                spec,
+                # Translators: a review flag; %(column)s is the quoted name of a column of the file.
+                _("UPR session %(session)s in column %(column)s belongs to no known cycle."),
+                _("UPR session %(session)s in the mapping belongs to no known cycle."),
+                session=number,
+            )
         setattr(record, target, cycle)
     else:
         setattr(record, target, number)
 
 
-def _apply_date(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str, source: str) -> None:
+def _apply_date(record: ParsedRecommendation, target: str, spec: FieldMapping, value: str) -> None:
     if not value:
         return
     parsed = _parse_date(value, spec.date_format)
     if parsed is None:
-        record.flags.append(f"{value!r} in {source} is not a date this import can read.")
+        _flag(
+            record,
+            spec,
+            # Translators: a review flag; %(value)s is a value of the file,
+            # %(column)s the name of its column, both quoted.
+            _("%(value)s in column %(column)s is not a date this import can read."),
+            _("%(value)s in the mapping is not a date this import can read."),
+            value=repr(value),
+        )
     setattr(record, target, parsed)
 
 

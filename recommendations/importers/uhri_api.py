@@ -53,19 +53,25 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from .common import (
     combine_positions,
     country_key,
+    entry_location,
     extract_paragraph,
     first_character,
     html_to_text,
     iter_json_array,
+    line_location,
     mechanism_from_symbol,
     normalize_annotation_type,
     normalize_space,
     parse_date_or_flag,
     parse_int,
     parse_upr_cycle,
+    record_location,
     sniff,
     sort_sdg_labels,
     upr_cycle_from_session,
@@ -119,12 +125,12 @@ def load_filter_list(fileobj: IO[Any]) -> list[dict[str, Any]]:
     """The entries of a filter list saved as a JSON array or as JSON Lines."""
     head, reader = sniff(fileobj)
     if first_character(head) == "[":
-        entries = list(iter_json_array(reader, item_name="entry"))
+        entries = list(iter_json_array(reader, item_location=entry_location))
     else:
         entries = [record for _, record in _iter_json_lines(reader)]
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or not entry.get("id"):
-            raise ImportFormatError(f"Entry {number} of the filter list has no id.")
+            raise ImportFormatError(_("Entry %(number)s of the filter list has no id.") % {"number": number})
     return entries
 
 
@@ -197,19 +203,19 @@ def iter_uhri_api_records(
     start = first_character(head)
     if start == "[":
         numbered: Iterator[tuple[str, Any]] = (
-            (f"record {number}", record) for number, record in enumerate(iter_json_array(reader), start=1)
+            (record_location(number), record) for number, record in enumerate(iter_json_array(reader), start=1)
         )
     elif start == "{":
-        numbered = ((f"line {number}", record) for number, record in _iter_json_lines(reader))
+        numbered = ((line_location(number), record) for number, record in _iter_json_lines(reader))
     elif not start:
-        raise ImportFormatError("The file is empty.")
+        raise ImportFormatError(_("The file is empty."))
     else:
-        raise ImportFormatError("The file is neither a JSON array nor JSON Lines of UHRI API records.")
+        raise ImportFormatError(_("The file is neither a JSON array nor JSON Lines of UHRI API records."))
     for location, record in numbered:
         if isinstance(record, RowError):
             yield record
         elif not isinstance(record, dict):
-            yield RowError(location, "The record is not a JSON object.")
+            yield RowError(location, _("The record is not a JSON object."))
         elif wanted is None or wanted & {_id_key(i) for i in _ids(record.get("countryIds"))}:
             yield parse_api_record(record, filter_lists=filter_lists, location=location)
 
@@ -221,12 +227,14 @@ def _country_ids(value: str | None, filter_lists: FilterLists) -> set[str] | Non
         return {_id_key(value)}
     if "countries" not in filter_lists:
         raise ValueError(
-            "Records can only be chosen by country name when the countries filter list is "
-            "loaded; give the country's id instead."
+            _(
+                "Records can only be chosen by country name when the countries filter list is loaded; give the "
+                "country's id instead."
+            )
         )
     ids = filter_lists.ids_for_label("countries", value)
     if not ids:
-        raise ValueError(f"{value!r} is not a country of the countries filter list.")
+        raise ValueError(_("%(country)s is not a country of the countries filter list.") % {"country": repr(value)})
     return ids
 
 
@@ -247,17 +255,18 @@ def _iter_json_lines(reader: io.RawIOBase) -> Iterator[tuple[int, Any]]:
             except ValueError:
                 if not seen_valid:
                     raise ImportFormatError(
-                        f"The file is not JSON Lines: line {number} is not a complete JSON value."
+                        _("The file is not JSON Lines: line %(number)s is not a complete JSON value.")
+                        % {"number": number}
                     ) from None
                 yield (
                     number,
-                    RowError(f"line {number}", "The line is not valid JSON (the file may be truncated)."),
+                    RowError(line_location(number), _("The line is not valid JSON (the file may be truncated).")),
                 )
                 continue
             seen_valid = True
             yield number, value
     except UnicodeDecodeError:
-        raise ImportFormatError("The file is not UTF-8 encoded text.") from None
+        raise ImportFormatError(_("The file is not UTF-8 encoded text.")) from None
 
 
 def _ids(value: Any) -> list[Any]:
@@ -280,7 +289,9 @@ class _Resolver:
         for entry_id in _ids(record.get(key)):
             entry = self.filter_lists.get(FACETS[key], entry_id)
             if entry is None and flag:
-                self.flags.append(f"unresolved {key}: {entry_id}")
+                # Translators: a review flag; %(key)s is a field of the UHRI record (e.g. themesIds), kept
+                # as the API names it, %(id)s an id the filter lists do not know.
+                self.flags.append(_("unresolved %(key)s: %(id)s") % {"key": key, "id": entry_id})
             found.append(entry)
         return found
 
@@ -294,7 +305,7 @@ def parse_api_record(
     """Convert one API record; a RowError says why it cannot be used."""
     external_id = normalize_space(str(record.get("annotationId") or ""))
     if not external_id:
-        return RowError(location, "The record has no annotationId.", column="annotationId")
+        return RowError(location, _("The record has no annotationId."), column="annotationId")
     texts = {}
     for language in LANGUAGES:
         value = record.get(language)
@@ -302,7 +313,7 @@ def parse_api_record(
         if text:
             texts[language] = text
     if not texts:
-        return RowError(location, "The record has no text in any language.")
+        return RowError(location, _("The record has no text in any language."))
 
     flags: list[str] = []
     resolve = _Resolver(filter_lists or FilterLists(), flags)
@@ -318,7 +329,8 @@ def parse_api_record(
     position_labels = resolve.labels(record, "uprPositionIds")
     position = combine_positions(position_labels) if position_labels else None
     if position_labels and position is None:
-        flags.append(f"unknown position: {' / '.join(position_labels)}")
+        # Translators: a review flag; %(value)s is the UPR position as the UHRI API names it.
+        flags.append(_("unknown position: %(value)s") % {"value": " / ".join(position_labels)})
 
     is_upr = bool(
         _ids(record.get("uprSessionIds")) or _ids(record.get("uprPositionIds")) or _ids(record.get("uprCycle"))
@@ -332,12 +344,14 @@ def parse_api_record(
     for label in resolve.labels(record, "annotationType"):
         normalized = normalize_annotation_type(label)
         if normalized is None:
-            flags.append(f"unknown annotation type: {label}")
+            # Translators: a review flag; %(value)s is the annotation type as the UHRI API names it.
+            flags.append(_("unknown annotation type: %(value)s") % {"value": label})
         else:
             annotation_type = normalized
 
     sdg_targets, sdg_goals, unknown_sdgs = sort_sdg_labels(resolve.labels(record, "sdgsIds"))
-    flags.extend(f"unknown SDG: {label}" for label in unknown_sdgs)
+    # Translators: a review flag; %(value)s is the SDG label as the UHRI API gives it.
+    flags.extend(_("unknown SDG: %(value)s") % {"value": label} for label in unknown_sdgs)
 
     return ParsedRecommendation(
         location=location,
@@ -416,9 +430,9 @@ class UhriApiClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if urllib.parse.urlsplit(base_url).scheme not in ("http", "https"):
-            raise ValueError("The UHRI API address must start with http:// or https://.")
+            raise ValueError(_("The UHRI API address must start with http:// or https://."))
         if page_size < 1:
-            raise ValueError("The page size must be at least 1.")
+            raise ValueError(_("The page size must be at least 1."))
         self.base_url = base_url.rstrip("/") + "/"
         self.token = token
         self.page_size = page_size
@@ -478,10 +492,13 @@ class UhriApiClient:
         if isinstance(body, dict) and self.list_key is not None:
             records = body.get(self.list_key)
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise UhriApiError(
-                f"The UHRI API's answer{_for_page(page)} does not hold a list of records under {self.list_key!r}.",
-                page=page,
-            )
+            if page is None:
+                # Translators: %(key)s is the name of a field of the API's JSON answer, e.g. 'items'.
+                message = _("The UHRI API's answer does not hold a list of records under %(key)s.")
+            else:
+                # Translators: %(key)s is the name of a field of the API's JSON answer, e.g. 'items'.
+                message = _("The UHRI API's answer for page %(page)s does not hold a list of records under %(key)s.")
+            raise UhriApiError(message % {"page": page, "key": repr(self.list_key)}, page=page)
         return records
 
     def _get_json(self, path: str, *, page: int | None) -> Any:
@@ -498,10 +515,12 @@ class UhriApiClient:
             except urllib.error.HTTPError as error:
                 error.close()
                 if error.code not in _RETRY_STATUSES:
+                    if page is None:
+                        message = _("The UHRI API answered HTTP %(status)s.")
+                    else:
+                        message = _("The UHRI API answered HTTP %(status)s for page %(page)s.")
                     raise UhriApiError(
-                        f"The UHRI API answered HTTP {error.code}{_for_page(page)}.",
-                        page=page,
-                        status=error.code,
+                        message % {"status": error.code, "page": page}, page=page, status=error.code
                     ) from None
                 retry_after = _retry_after_seconds(error.headers.get("Retry-After"))
                 problem = f"HTTP {error.code}"
@@ -516,24 +535,65 @@ class UhriApiClient:
                 try:
                     return json.loads(body)
                 except ValueError:
-                    raise UhriApiError(f"The UHRI API's answer{_for_page(page)} is not JSON.", page=page) from None
+                    if page is None:
+                        message = _("The UHRI API's answer is not JSON.")
+                    else:
+                        message = _("The UHRI API's answer for page %(page)s is not JSON.")
+                    raise UhriApiError(message % {"page": page}, page=page) from None
             if attempt >= self.max_retries:
-                raise UhriApiError(
-                    f"The UHRI API still failed{_for_page(page)} after {attempt + 1} attempts ({problem}).",
-                    page=page,
-                )
+                raise UhriApiError(_still_failed(page, attempt + 1, problem), page=page)
             if retry_after is not None and retry_after > self.max_delay:
-                raise UhriApiError(
-                    f"The UHRI API asked to wait {retry_after:.0f} seconds{_for_page(page)}; try again later.",
-                    page=page,
-                )
+                raise UhriApiError(_asked_to_wait(page, retry_after), page=page)
             delay = retry_after if retry_after is not None else self.backoff * 2**attempt
             self.sleep(min(delay, self.max_delay))
             attempt += 1
 
 
-def _for_page(page: int | None) -> str:
-    return f" for page {page}" if page is not None else ""
+def _still_failed(page: int | None, attempts: int, problem: str) -> str:
+    values = {"page": page, "attempts": attempts, "problem": problem}
+    if page is None:
+        return (
+            ngettext(
+                # Translators: %(problem)s is the last error ("HTTP 503", or the network's own English description).
+                "The UHRI API still failed after %(attempts)s attempt (%(problem)s).",
+                "The UHRI API still failed after %(attempts)s attempts (%(problem)s).",
+                attempts,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            # Translators: %(problem)s is the last error ("HTTP 503", or the network's own English description).
+            "The UHRI API still failed for page %(page)s after %(attempts)s attempt (%(problem)s).",
+            "The UHRI API still failed for page %(page)s after %(attempts)s attempts (%(problem)s).",
+            attempts,
+        )
+        % values
+    )
+
+
+def _asked_to_wait(page: int | None, delay: float) -> str:
+    shown = f"{delay:.0f}"
+    # The count that chooses the plural form; a delay too large to be a whole number is plural.
+    seconds = int(shown) if shown.isdigit() else 2
+    values = {"page": page, "seconds": shown}
+    if page is None:
+        return (
+            ngettext(
+                "The UHRI API asked to wait %(seconds)s second; try again later.",
+                "The UHRI API asked to wait %(seconds)s seconds; try again later.",
+                seconds,
+            )
+            % values
+        )
+    return (
+        ngettext(
+            "The UHRI API asked to wait %(seconds)s second for page %(page)s; try again later.",
+            "The UHRI API asked to wait %(seconds)s seconds for page %(page)s; try again later.",
+            seconds,
+        )
+        % values
+    )
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import IO, Any
 
+from django.utils.translation import gettext as _
+
 from .common import (
     clean_label,
     combine_positions,
@@ -28,6 +30,7 @@ from .common import (
     parse_date_or_flag,
     parse_int,
     parse_upr_cycle,
+    record_location,
     sort_sdg_labels,
     split_multi_value,
     upr_cycle_from_session,
@@ -49,9 +52,9 @@ def iter_uhri_json(
     """
     wanted = country_key(country) if country is not None else None
     for number, record in enumerate(iter_json_array(fileobj), start=1):
-        location = f"record {number}"
+        location = record_location(number)
         if not isinstance(record, dict):
-            yield RowError(location, "The record is not a JSON object.")
+            yield RowError(location, _("The record is not a JSON object."))
             continue
         if wanted is not None and not _concerns(record.get("Countries"), wanted):
             continue
@@ -86,11 +89,12 @@ def parse_uhri_record(
     external_id = clean_label(str(record.get("AnnotationId") or ""))
     if not external_id:
         name = column("AnnotationId")
-        return RowError(location, f"The record has no {name}.", column=name)
+        # Translators: %(column)s is the name of a column or field of the imported file, as the file names it.
+        return RowError(location, _("The record has no %(column)s.") % {"column": name}, column=name)
     raw_text = record.get("Text")
     text = html_to_text(str(raw_text)) if raw_text is not None else ""
     if not text:
-        return RowError(location, "The record has no text.", column=column("Text"))
+        return RowError(location, _("The record has no text."), column=column("Text"))
 
     flags: list[str] = []
     issued_on = parse_date_or_flag(record.get("PublicationDate"), column("PublicationDate"), flags)
@@ -108,16 +112,16 @@ def parse_uhri_record(
     if type_label:
         normalized_type = normalize_annotation_type(type_label)
         if normalized_type is None:
-            flags.append(f"unknown {column('AnnotationType')}: {type_label}")
+            flags.append(_unknown(column("AnnotationType"), type_label))
         else:
             annotation_type = normalized_type
 
     position = combine_positions(positions) if positions else None
     if positions and position is None:
-        flags.append(f"unknown {column('UprPositions')}: {' / '.join(positions)}")
+        flags.append(_unknown(column("UprPositions"), " / ".join(positions)))
 
     sdg_targets, sdg_goals, unknown_sdgs = sort_sdg_labels(split_multi_value(record.get("Sdgs")))
-    flags.extend(f"unknown {column('Sdgs')}: {label}" for label in unknown_sdgs)
+    flags.extend(_unknown(column("Sdgs"), label) for label in unknown_sdgs)
 
     return ParsedRecommendation(
         location=location,
@@ -141,6 +145,13 @@ def parse_uhri_record(
         sdg_goals=sdg_goals,
         flags=flags,
     )
+
+
+def _unknown(column: str, value: str) -> str:
+    """The review flag for a value the parser does not know: ``"unknown Sdgs: 18 - SPACE"``."""
+    # Translators: a review flag; %(column)s is the name of a column or field of the imported file, as
+    # the file names it (e.g. "UPR Position"), %(value)s the value found there.
+    return _("unknown %(column)s: %(value)s") % {"column": column, "value": value}
 
 
 def _first(value: Any) -> Any:

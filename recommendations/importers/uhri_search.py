@@ -26,12 +26,16 @@ from typing import IO, Any
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl.utils.exceptions import InvalidFileException
 
 from .common import (
     country_key,
     iter_json_array,
     normalize_space,
+    record_location,
+    row_location,
     split_multi_value,
 )
 from .records import ImportFormatError, ParsedRecommendation, RowError
@@ -96,7 +100,7 @@ def iter_uhri_search_xlsx(
         raise ImportFormatError(_workbook_error_message(error)) from None
     try:
         if not workbook.worksheets:
-            raise ImportFormatError("The workbook has no sheet.")
+            raise ImportFormatError(_("The workbook has no sheet."))
         sheet = workbook.worksheets[0]
         # Read-only mode trusts the sheet's recorded dimensions, which some exporters get
         # wrong ("A1"), silently cutting rows short: read every cell there is instead.
@@ -107,7 +111,7 @@ def iter_uhri_search_xlsx(
             if not any(_filled(value) for value in values):
                 continue
             row = {key: values[index] for index, key in columns.items() if index < len(values)}
-            yield from _convert(row, f"row {number}", country=country, language=language)
+            yield from _convert(row, row_location(number), country=country, language=language)
     finally:
         workbook.close()
 
@@ -121,9 +125,9 @@ def iter_uhri_search_json(
     """
     columns: dict[str, str] | None = None
     for number, record in enumerate(iter_json_array(fileobj), start=1):
-        location = f"record {number}"
+        location = record_location(number)
         if not isinstance(record, dict):
-            yield RowError(location, "The record is not a JSON object.")
+            yield RowError(location, _("The record is not a JSON object."))
             continue
         if columns is None:
             columns = _match_columns(record.keys())
@@ -141,10 +145,20 @@ def _match_columns(headers: Iterable[Any]) -> dict[Any, str]:
     missing = [COLUMNS[key][0] for key in REQUIRED_COLUMNS if key not in found.values()]
     if missing:
         present = [normalize_space(str(header)) for header in headers if _filled(header)]
-        raise ImportFormatError(
-            f"The file is missing required columns: {', '.join(missing)}. "
-            f"Columns found: {', '.join(present) or 'none'}."
-        )
+        values = {"missing": ", ".join(missing), "found": ", ".join(present)}
+        if present:
+            message = ngettext(
+                "The file is missing a required column: %(missing)s. Columns found: %(found)s.",
+                "The file is missing required columns: %(missing)s. Columns found: %(found)s.",
+                len(missing),
+            )
+        else:
+            message = ngettext(
+                "The file is missing a required column: %(missing)s. Columns found: none.",
+                "The file is missing required columns: %(missing)s. Columns found: none.",
+                len(missing),
+            )
+        raise ImportFormatError(message % values)
     return found
 
 
@@ -165,7 +179,7 @@ def _find_header_row(rows: Iterator[tuple[Any, ...]]) -> tuple[int, dict[int, st
                 return number, _indexes(values, by_header)
         if number >= _HEADER_SEARCH_ROWS:
             break
-    raise first_error or ImportFormatError("The first sheet of the workbook is empty.")
+    raise first_error or ImportFormatError(_("The first sheet of the workbook is empty."))
 
 
 def _indexes(values: tuple[Any, ...], by_header: Mapping[Any, str]) -> dict[int, str]:
@@ -221,8 +235,8 @@ def _workbook_error_message(error: BaseException) -> str:
         causes.append(error)
         error = error.__cause__ or error.__context__
     if any(isinstance(cause, DefusedXmlException) for cause in causes):
-        return "The workbook contains XML entity or document type declarations, which are refused for safety."
-    return "The file is not a readable Excel (.xlsx) workbook."
+        return _("The workbook contains XML entity or document type declarations, which are refused for safety.")
+    return _("The file is not a readable Excel (.xlsx) workbook.")
 
 
 def _read_rows(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 import docx
+from django.utils.translation import gettext as _
 from docx.opc.constants import RELATIONSHIP_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
@@ -70,7 +71,14 @@ _INVISIBLE_ANCESTORS = frozenset({f"{_W}del", f"{_W}moveFrom", f"{_MC}Fallback"}
 _PDF_MAGIC = b"%PDF"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # old binary Office files (.doc)
 _ZIP_MAGIC = b"PK"
-_EXPECTED = "Expected the UPR thematic list of recommendations as a Word document (.docx)."
+
+
+def _refused(problem: str) -> ImportFormatError:
+    """The error for a file that is not a thematic list: what is wrong, then what was expected."""
+    expected = _("Expected the UPR thematic list of recommendations as a Word document (.docx).")
+    # Translators: joins two sentences: what is wrong with the file, then what was expected.
+    # Change the space between them if your language separates sentences otherwise.
+    return ImportFormatError(_("%(problem)s %(expected)s") % {"problem": problem, "expected": expected})
 
 
 def iter_upr_docx(fileobj: BinaryIO, *, language: str = "en") -> Iterator[ParsedRecommendation | RowError]:
@@ -83,9 +91,11 @@ def iter_upr_docx(fileobj: BinaryIO, *, language: str = "en") -> Iterator[Parsed
     document = _open_document(fileobj)
     tables = _recognised_tables(document)
     if not tables:
-        raise ImportFormatError(
-            "The document has no table of recommendations: no table has a header row with "
-            "a recommendation column and a position column. " + _EXPECTED
+        raise _refused(
+            _(
+                "The document has no table of recommendations: no table has a header row with a recommendation "
+                "column and a position column."
+            )
         )
     context = _document_context(document)
     return _iter_records(tables, context, language)
@@ -100,25 +110,23 @@ def _open_document(fileobj: BinaryIO) -> Any:
     head = fileobj.read(len(_OLE_MAGIC))
     fileobj.seek(0)
     if not head:
-        raise ImportFormatError("The file is empty. " + _EXPECTED)
+        raise _refused(_("The file is empty."))
     if head.startswith(_PDF_MAGIC):
-        raise ImportFormatError("The file is a PDF, which cannot be read. " + _EXPECTED)
+        raise _refused(_("The file is a PDF, which cannot be read."))
     if head.startswith(_OLE_MAGIC):
-        raise ImportFormatError(
-            "The file is an old Word .doc document, which cannot be read; open it in Word and "
-            "save it as .docx. " + _EXPECTED
+        raise _refused(
+            _("The file is an old Word .doc document, which cannot be read; open it in Word and save it as .docx.")
         )
     if not head.startswith(_ZIP_MAGIC):
-        raise ImportFormatError("The file is not a Word document. " + _EXPECTED)
+        raise _refused(_("The file is not a Word document."))
     check_zip_safety(fileobj, max_uncompressed_bytes=DOCX_MAX_UNCOMPRESSED_BYTES, max_ratio=DOCX_MAX_RATIO)
     try:
         # python-docx parses with resolve_entities=False and no network access;
         # check_zip_safety has also refused any part with a DOCTYPE.
         return docx.Document(fileobj)
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile, etree.LxmlError) as exc:
-        raise ImportFormatError(
-            "The file is not a readable Word document; it may be damaged or be another kind "
-            "of Office file. " + _EXPECTED
+        raise _refused(
+            _("The file is not a readable Word document; it may be damaged or be another kind of Office file.")
         ) from exc
 
 
@@ -350,7 +358,8 @@ def _iter_records(tables: list[_Table], context: _Context, language: str) -> Ite
             above = cells
             if table.header_index is not None and index <= table.header_index:
                 continue
-            location = f"table {table.number}, row {index + 1}"
+            # Translators: where an import error is: a table of the Word document and a row of that table.
+            location = _("table %(table)s, row %(row)s") % {"table": table.number, "row": index + 1}
             title = _section_title(cells)
             if title is not None:
                 section = title
@@ -399,7 +408,7 @@ def _parse_row(
     if not text:
         return RowError(
             location=location,
-            message="The recommendation cell is empty.",
+            message=_("The recommendation cell is empty."),
             column=layout.headers["text"],
         )
     record = ParsedRecommendation(
@@ -411,7 +420,7 @@ def _parse_row(
         position_source="; ".join(sources + more_sources),
     )
     if not record.paragraph:
-        record.flags.append("No paragraph number at the start of the recommendation.")
+        record.flags.append(_("No paragraph number at the start of the recommendation."))
     _apply_position(record, position_lines)
     _apply_states(record, text, _lines(cells, layout, "states"))
     _apply_annotations(record, _lines(cells, layout, "themes"), start="themes")
@@ -450,7 +459,8 @@ def _apply_position(record: ParsedRecommendation, lines: list[str]) -> None:
         # "Supported" and "Noted" on separate lines of a merged row.
         position = combine_positions(lines)
     if position is None:
-        record.flags.append(f"Unknown position {' '.join(lines)!r}.")
+        # Translators: a review flag; %(value)s is the position as the document writes it, in quotes.
+        record.flags.append(_("Unknown position %(value)s.") % {"value": repr(" ".join(lines))})
     record.position = position
 
 
@@ -465,7 +475,7 @@ def _apply_states(record: ParsedRecommendation, text: str, column_lines: list[st
         for name in _states_in_text(text):
             append_once(states, name)
     if not states:
-        record.flags.append("No recommending State found.")
+        record.flags.append(_("No recommending State found."))
     record.recommending_countries = states
 
 
@@ -586,7 +596,8 @@ def _apply_annotations(record: ParsedRecommendation, lines: list[str], *, start:
                 block = _HEADINGS[label]
                 item = heading.group("rest")
             elif not heading.group("rest"):
-                record.flags.append(f"Unrecognised heading {line!r} in a themes cell.")
+                # Translators: a review flag; %(heading)s is a line of the document's themes cell, in quotes.
+                record.flags.append(_("Unrecognised heading %(heading)s in a themes cell.") % {"heading": repr(line)})
                 continue
             # Otherwise the colon is part of a label ("Children: definition; ...").
         item = clean_label(item)
@@ -600,4 +611,5 @@ def _add_annotation(record: ParsedRecommendation, block: str, item: str) -> None
     elif block == "groups":
         append_once(record.affected_groups, item)
     elif not add_sdg(record, item):
-        record.flags.append(f"{item!r} is not an SDG goal or target.")
+        # Translators: a review flag; %(value)s is a label of the document's SDG cell, in quotes.
+        record.flags.append(_("%(value)s is not an SDG goal or target.") % {"value": repr(item)})

@@ -1,12 +1,14 @@
 """Importing files in the workspace: upload, preview (a dry run), confirm, watch, history."""
 
 from django.core.cache import cache
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView, FormView, View
 
 from recommendations.forms import ImportUploadForm
 from recommendations.imports import import_job_confirm, import_job_start, progress_key
 from recommendations.models import ImportJob
+from recommendations.uhri_fetch import uhri_api_configured, uhri_fetch_resume, uhri_fetch_start
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -17,9 +19,13 @@ class ImportListView(StatePermissionMixin, FormView):
     template_name = "recommendations/import_list.html"
     form_class = ImportUploadForm
 
+    def get_form_kwargs(self):
+        # The State's saved column mappings are offered beside the presets.
+        return {**super().get_form_kwargs(), "state": self.request.state}
+
     def get_context_data(self, **kwargs):
         jobs = ImportJob.objects.select_related("created_by").order_by("-created_at")[:50]
-        return super().get_context_data(jobs=jobs, **kwargs)
+        return super().get_context_data(jobs=jobs, uhri_api=uhri_api_configured(), **kwargs)
 
     def form_valid(self, form):
         data = form.cleaned_data
@@ -58,6 +64,28 @@ class ImportDetailView(StatePermissionMixin, DetailView):
         return super().get_context_data(processed=processed, **kwargs)
 
     def post(self, request, *args, **kwargs):
-        preview = self.get_object()
-        job = import_job_confirm(preview=preview, user=request.user)
+        job = self.get_object()
+        if (
+            request.POST.get("action") == "resume"
+            and job.format == "uhri-api"
+            and job.status == ImportJob.Status.FAILED
+        ):
+            uhri_fetch_resume(job=job, user=request.user)
+            return redirect("workspace:import-detail", state_slug=request.state.slug, pk=job.pk)
+        if not job.dry_run or job.status != ImportJob.Status.SUCCEEDED:
+            return redirect("workspace:import-detail", state_slug=request.state.slug, pk=job.pk)
+        job = import_job_confirm(preview=job, user=request.user)
+        return redirect("workspace:import-detail", state_slug=request.state.slug, pk=job.pk)
+
+
+class UhriFetchView(StatePermissionMixin, View):
+    """Fetch the State's recommendations from the UHRI API (a preview first), when it is configured."""
+
+    permission_required = "recommendations.import_recommendations"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not uhri_api_configured():
+            raise Http404
+        job = uhri_fetch_start(state=request.state, user=request.user)
         return redirect("workspace:import-detail", state_slug=request.state.slug, pk=job.pk)

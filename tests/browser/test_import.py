@@ -5,8 +5,6 @@ job waiting: the page must then follow the job by itself (htmx polling), without
 """
 
 import json
-import os
-import uuid
 from contextlib import contextmanager
 
 import pytest
@@ -22,22 +20,6 @@ from tests.recommendations.test_imports import uhri_record
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 
 
-@pytest.fixture
-def queue(redis_service):
-    """Jobs go to Redis, on a queue of this test's own, and wait there for a worker."""
-    name = f"nrtd-browser-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
-    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
-    saved = {key: app.conf[key] for key in keys}
-    app.conf.update(
-        broker_url=redis_service.redis_url,
-        result_backend=redis_service.redis_url,
-        task_always_eager=False,
-        task_default_queue=name,
-    )
-    yield name
-    app.conf.update(saved)
-
-
 @contextmanager
 def worker(queue):
     def close_connections(**kwargs):
@@ -51,7 +33,7 @@ def worker(queue):
         task_postrun.disconnect(close_connections)
 
 
-def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed, queue, tmp_path, settings):
+def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed, celery_queue, tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     export = tmp_path / "alphaland-export.json"
     records = [uhri_record(n, Countries=["Alphaland"]) for n in (1, 2, 3)]
@@ -72,7 +54,7 @@ def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed,
     expect(page.get_by_role("progressbar", name="Progress of the import")).to_be_visible()
     page.evaluate("window.nrtdSamePage = true")
 
-    with worker(queue):
+    with worker(celery_queue):
         expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=20_000)
         assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
         facts = page.locator("dl.facts")

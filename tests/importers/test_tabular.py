@@ -326,7 +326,7 @@ def test_mapping_names_a_missing_column() -> None:
     data = b"To,Text,From,Response\nChad,Ratify,Peru,Noted\n"
 
     with raises_message(
-        "The file has no column named 'Issue', 'Session'. Columns in the file: 'To', 'Text', 'From', 'Response'."
+        "The file has no columns named 'Issue', 'Session'. Columns in the file: 'To', 'Text', 'From', 'Response'."
     ):
         mapped(data)
 
@@ -536,7 +536,7 @@ def test_upr_info_mapping_round_trips_through_json() -> None:
     [
         (
             {"fields": {"text": {"column": "Text"}, "colour": {"column": "C"}}},
-            "Unknown target fields: colour. Known fields: text, text_language, symbol, "
+            "Unknown target field: colour. Known fields: text, text_language, symbol, "
             "paragraph, mechanism, external_id, position, countries, recommending_countries, "
             "themes, affected_groups, sdg_targets, sdg_goals, upr_session, upr_cycle, issued_on.",
         ),

@@ -22,7 +22,9 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.test import override_settings
 
 from recommendations.imports import import_job_start, progress_key
 from recommendations.models import ImportJob, Recommendation
@@ -57,9 +59,11 @@ def wait_for(condition, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def test_killed_worker_leaves_nothing_half_written_and_the_job_runs_again(committed, redis_service, tmp_path):
+def test_killed_worker_leaves_nothing_half_written_and_the_job_runs_again(
+    committed, redis_service, celery_queue, tmp_path
+):
     state = committed.a.state
-    queue = f"nrtd-kill-{uuid.uuid4().hex[:8]}"
+    queue = celery_queue
     media = tmp_path / "media"
     records = [uhri_record(n, Countries=["Alphaland"], AnnotationId=str(uuid.UUID(int=n))) for n in range(RECORDS)]
     upload = tmp_path / "alphaland.json"
@@ -81,24 +85,15 @@ def test_killed_worker_leaves_nothing_half_written_and_the_job_runs_again(commit
     progress = RedisCache(redis_service.redis_url, {})
     try:
         # The upload, as the workspace does it; the job goes to the worker's queue.
-        from celery import current_app
-        from django.core.files.uploadedfile import SimpleUploadedFile
-        from django.test import override_settings
-
-        saved = {key: current_app.conf[key] for key in ("broker_url", "task_always_eager", "task_default_queue")}
-        current_app.conf.update(broker_url=redis_service.redis_url, task_always_eager=False, task_default_queue=queue)
-        try:
-            with override_settings(MEDIA_ROOT=str(media)), state_context(state):
-                job = import_job_start(
-                    state=state,
-                    user=committed.a.people["secretariat"],
-                    upload=SimpleUploadedFile(upload.name, upload.read_bytes()),
-                    format="auto",
-                    options={},
-                    dry_run=False,
-                )
-        finally:
-            current_app.conf.update(saved)
+        with override_settings(MEDIA_ROOT=str(media)), state_context(state):
+            job = import_job_start(
+                state=state,
+                user=committed.a.people["secretariat"],
+                upload=SimpleUploadedFile(upload.name, upload.read_bytes()),
+                format="auto",
+                options={},
+                dry_run=False,
+            )
 
         # First batch written inside the import's transaction: kill the child that runs it.
         wait_for(lambda: (progress.get(progress_key(job.pk)) or 0) >= 1000, 60, "the first batch")

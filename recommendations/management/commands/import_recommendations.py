@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from recommendations.importers.records import ImportFormatError
 from recommendations.importers.registry import FORMATS
 from recommendations.importers.uhri_api import FilterLists
-from recommendations.imports import import_job_run, parse_options_for
+from recommendations.imports import import_job_run, job_outcome, parse_options_for
 from recommendations.models import ImportJob
 from tenants.models import State
 from tenants.scoping import state_context
@@ -34,7 +34,10 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--state", required=True, help="The State's short name (slug)")
         parser.add_argument("--format", default="auto", choices=["auto", *FORMATS])
-        parser.add_argument("--mapping", help="Column mapping for CSV/Excel sheets, e.g. upr-info")
+        parser.add_argument(
+            "--mapping",
+            help="Column mapping for CSV/Excel sheets: a preset (upr-info) or the name of a mapping saved in the State",
+        )
         parser.add_argument("--encoding", help="Encoding of a CSV file, when detection is unsure")
         parser.add_argument(
             "--filter-lists",
@@ -66,32 +69,25 @@ class Command(BaseCommand):
             parse_options.filter_lists = _filter_lists(options["filter_lists"])
         with pghistory.context(command="import_recommendations", file=path.name), path.open("rb") as fileobj:
             job = import_job_run(state=state, job_id=job.pk, fileobj=fileobj, options=parse_options)
-        outcome = {
-            "status": job.status,
-            "format": job.format,
-            "processed": job.processed,
-            "created": job.created,
-            "updated": job.updated,
-            "unchanged": job.unchanged,
-            "rejected": job.rejected,
-            "by_position": job.by_position,
-            "errors": job.errors,
-        }
-        if job.status == ImportJob.Status.FAILED:
-            if options["json"]:
-                self.stdout.write(json.dumps({**outcome, "failure": job.failure}))
-            raise CommandError(f"{path.name}: {job.failure}")
-        if options["json"]:
-            self.stdout.write(json.dumps(outcome))
-            return
-        verb = "Would import" if job.dry_run else "Imported"
-        self.stdout.write(
-            f"{verb} {path.name} ({job.format}) into {state.name}: {job.created} created, {job.updated} updated, "
-            f"{job.unchanged} unchanged, {job.rejected} rejected."
-        )
-        for error in job.errors[:10]:
-            column = f", column {error['column']}" if error.get("column") else ""
-            self.stdout.write(f"  {error['location']}{column}: {error['message']}")
+        report_job(self, job, state, as_json=options["json"])
+
+
+def report_job(command: BaseCommand, job: ImportJob, state: State, *, as_json: bool) -> None:
+    """Print a finished job's outcome (one JSON object with ``as_json``); CommandError when it failed."""
+    if as_json:
+        command.stdout.write(json.dumps(job_outcome(job)))
+    if job.status == ImportJob.Status.FAILED:
+        raise CommandError(f"{job.filename}: {job.failure}")
+    if as_json:
+        return
+    verb = "Would import" if job.dry_run else "Imported"
+    command.stdout.write(
+        f"{verb} {job.filename} ({job.format}) into {state.name}: {job.created} created, {job.updated} updated, "
+        f"{job.unchanged} unchanged, {job.rejected} rejected."
+    )
+    for error in job.errors[:10]:
+        column = f", column {error['column']}" if error.get("column") else ""
+        command.stdout.write(f"  {error['location']}{column}: {error['message']}")
 
 
 def _filter_lists(folder: Path) -> FilterLists:
