@@ -1,7 +1,9 @@
 """Background jobs of the recommendations app (thin: they call services)."""
 
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
+from recommendations.importers.records import ImportFormatError
 from recommendations.imports import import_job_run, parse_options_for
 from recommendations.models import ImportJob
 from tenants.jobs import state_task
@@ -13,7 +15,14 @@ def import_job_task(state, job_id: int) -> str:
     """Run an import job whose file was stored with the job (the workspace's upload)."""
     with state_context(state):
         job = ImportJob.objects.get(pk=job_id)
-        options = parse_options_for(state, mapping=job.options.get("mapping"), encoding=job.options.get("encoding"))
+        try:
+            options = parse_options_for(state, mapping=job.options.get("mapping"), encoding=job.options.get("encoding"))
+        except ImportFormatError as error:
+            # A saved mapping renamed or deleted since the preview: the job fails with the reason.
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.FAILED, failure=str(error), finished_at=timezone.now()
+            )
+            return ImportJob.Status.FAILED
     with default_storage.open(job.file.name, "rb") as fileobj:
         return import_job_run(state=state, job_id=job_id, fileobj=fileobj, options=options).status
 
