@@ -147,27 +147,13 @@ class _Preparer:
         ]
         mechanism_id = self.index.mechanism(record.mechanism) if record.mechanism else None
         if mechanism_id is None:
-            flags.append(_("mechanism not recognised: %(label)s") % {"label": record.mechanism or _("(none given)")})
+            flags.append(VocabularyIndex.unknown("mechanism", record.mechanism or ""))
             mechanism_id = self._other_mechanism()
-        unknown: list[str] = []
-        themes = self._match(record.themes, self.index.theme, _("theme not recognised: %(label)s"), flags, unknown)
-        groups = self._match(
-            record.affected_groups,
-            self.index.affected_group,
-            _("affected group not recognised: %(label)s"),
-            flags,
-            unknown,
-        )
-        targets = self._match(
-            record.sdg_targets, self.index.sdg_target, _("SDG target not recognised: %(label)s"), flags, unknown
-        )
-        countries = self._match(
-            record.recommending_countries,
-            self.index.country,
-            _("recommending State not recognised: %(label)s"),
-            flags,
-            unknown,
-        )
+        unknown: list[tuple[str, str]] = []
+        themes = self._match("theme", record.themes, self.index.theme, flags, unknown)
+        groups = self._match("affected group", record.affected_groups, self.index.affected_group, flags, unknown)
+        targets = self._match("SDG target", record.sdg_targets, self.index.sdg_target, flags, unknown)
+        countries = self._match("recommending State", record.recommending_countries, self.index.country, flags, unknown)
         values = {
             "external_id": record.external_id or "",
             "mechanism_id": mechanism_id,
@@ -204,14 +190,19 @@ class _Preparer:
 
     @staticmethod
     def _match(
-        labels: list[str], lookup: Callable[[str], int | None], message: str, flags: list[str], unknown: list[str]
+        kind: str,
+        labels: list[str],
+        lookup: Callable[[str], int | None],
+        flags: list[str],
+        unknown: list[tuple[str, str]],
     ) -> list[int]:
+        """The entries ``labels`` name; each unmatched label becomes a review flag (in ``flags``)."""
         found: list[int] = []
         for label in labels:
             pk = lookup(label)
             if pk is None:
-                flags.append(message % {"label": label})
-                unknown.append(label)
+                flags.append(VocabularyIndex.unknown(kind, label))
+                unknown.append((kind, label))
             elif pk not in found:
                 found.append(pk)
         return found
@@ -352,6 +343,24 @@ def progress_key(job_id: int) -> str:
     return f"nrtd:import-progress:{job_id}"
 
 
+def job_mark_running(state: State, job_id: int) -> ImportJob:
+    """Mark a job running (its own transaction, so its page shows it at once) and return it."""
+    with state_context(state):
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
+        job.save(update_fields=["status", "started_at"])
+    return job
+
+
+def job_fail(state: State, job_id: int, failure: str, **fields) -> ImportJob:
+    """Mark a job failed with the message its page shows; return it as it now is."""
+    with state_context(state):
+        ImportJob.objects.filter(pk=job_id).update(
+            status=ImportJob.Status.FAILED, failure=failure, finished_at=timezone.now(), **fields
+        )
+        return ImportJob.objects.get(pk=job_id)
+
+
 def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: ParseOptions) -> ImportJob:
     """Run a recorded import job on ``fileobj``: parse, import, record the outcome.
 
@@ -360,10 +369,7 @@ def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: Par
     reason and writes nothing else. Progress goes to the cache as it runs, since the import's
     own transaction is invisible until it commits.
     """
-    with state_context(state):
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
+    job = job_mark_running(state, job_id)
     # Messages and review flags in the language of the person who asked for the import.
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
         return _job_run(state, job, fileobj, options)
@@ -385,11 +391,7 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
                 progress=lambda running: cache.set(key, running.processed, timeout=24 * 3600),
             )
     except ImportFormatError as error:
-        with state_context(state):
-            ImportJob.objects.filter(pk=job_id).update(
-                status=ImportJob.Status.FAILED, failure=str(error), finished_at=timezone.now(), format=fmt
-            )
-            return ImportJob.objects.get(pk=job_id)
+        return job_fail(state, job_id, str(error), format=fmt)
     outcome = result.as_dict()
     with state_context(state):
         ImportJob.objects.filter(pk=job_id).update(

@@ -1,10 +1,9 @@
 """Background jobs of the recommendations app (thin: they call services)."""
 
 from django.core.files.storage import default_storage
-from django.utils import timezone
 
 from recommendations.importers.records import ImportFormatError
-from recommendations.imports import import_job_run, parse_options_for
+from recommendations.imports import import_job_run, job_fail, parse_options_for
 from recommendations.models import ImportJob
 from tenants.jobs import state_task
 from tenants.scoping import state_context
@@ -19,10 +18,7 @@ def import_job_task(state, job_id: int) -> str:
             options = parse_options_for(state, mapping=job.options.get("mapping"), encoding=job.options.get("encoding"))
         except ImportFormatError as error:
             # A saved mapping renamed or deleted since the preview: the job fails with the reason.
-            ImportJob.objects.filter(pk=job_id).update(
-                status=ImportJob.Status.FAILED, failure=str(error), finished_at=timezone.now()
-            )
-            return ImportJob.Status.FAILED
+            return job_fail(state, job_id, str(error)).status
     with default_storage.open(job.file.name, "rb") as fileobj:
         return import_job_run(state=state, job_id=job_id, fileobj=fileobj, options=options).status
 

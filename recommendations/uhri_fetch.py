@@ -24,11 +24,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from recommendations.importers.uhri_api import FACETS, FilterLists, UhriApiClient, UhriApiError, load_filter_list
-from recommendations.imports import import_job_run, parse_options_for, progress_key
+from recommendations.imports import import_job_run, job_fail, job_mark_running, parse_options_for, progress_key
 from recommendations.models import ImportJob
 from tenants.jobs import enqueue
 from tenants.models import State
@@ -42,27 +42,31 @@ def uhri_api_configured() -> bool:
     return bool(settings.UHRI_API_URL)
 
 
-def uhri_client(**overrides) -> UhriApiClient:
-    """The client for the configured API (tests and the command may override its options)."""
+def uhri_client(base_url: str | None = None, **overrides) -> UhriApiClient:
+    """The client for the configured API; the command may give another address or page size."""
     options = {"page_size": settings.UHRI_API_PAGE_SIZE, **overrides}
-    return UhriApiClient(settings.UHRI_API_URL, settings.UHRI_API_TOKEN or "", **options)
+    return UhriApiClient(base_url or settings.UHRI_API_URL, settings.UHRI_API_TOKEN or "", **options)
 
 
 def uhri_fetch_start(*, state: State, user, dry_run: bool = True) -> ImportJob:
     """Record a fetch job and queue it (a preview unless told otherwise)."""
     from recommendations.tasks import uhri_fetch_task
 
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    job = ImportJob.objects.create(
+    job = uhri_fetch_job_create(state=state, user=user, dry_run=dry_run)
+    enqueue(uhri_fetch_task, state, job.pk)
+    return job
+
+
+def uhri_fetch_job_create(*, state: State, user, dry_run: bool) -> ImportJob:
+    """Record a fetch job (not queued: the command runs it at once, the workspace queues it)."""
+    return ImportJob.objects.create(
         state=state,
         created_by=user,
         format=FORMAT,
         filename=_("UHRI API records of %(state)s") % {"state": state.name},
-        options={"language": language},
+        options={"language": translation.get_language() or settings.LANGUAGE_CODE},
         dry_run=dry_run,
     )
-    enqueue(uhri_fetch_task, state, job.pk)
-    return job
 
 
 def uhri_fetch_resume(*, job: ImportJob, user) -> ImportJob:
@@ -101,10 +105,7 @@ def uhri_fetch_confirm(*, preview: ImportJob, user) -> ImportJob:
 
 def uhri_fetch_run(*, state: State, job_id: int, client: UhriApiClient) -> ImportJob:
     """Fetch (or go on fetching) the job's records, then import them. Returns the job."""
-    with state_context(state):
-        job = ImportJob.objects.select_for_update().get(pk=job_id)
-        job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-        job.save(update_fields=["status", "started_at"])
+    job = job_mark_running(state, job_id)
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
         try:
             filter_lists = _filter_lists(job, client)
@@ -196,9 +197,4 @@ def _failed(state: State, job: ImportJob, error: UhriApiError) -> ImportJob:
         "problem": str(error),
         "page": page,
     }
-    with state_context(state):
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportJob.Status.FAILED, failure=message, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-    return job
+    return job_fail(state, job.pk, message)

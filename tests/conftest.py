@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import connections
 from django.utils import translation
 
+from tests.celery_helpers import celery_forget_connections
 from tests.factories import PlantedData, plant
 
 
@@ -101,19 +102,6 @@ def redis_service() -> Services:
             pytest.fail(f"Redis is not reachable at {url} under CI: {exc}")
         pytest.skip(f"Redis is not reachable at {url}")
     return Services(redis_url=url)
-
-
-def celery_forget_connections() -> None:
-    """Make the Celery app connect, and route, anew after its settings change.
-
-    The app caches its connection pools, its result backend and its router (with the default
-    queue) at first use, so a changed ``task_default_queue`` is ignored until they are dropped.
-    """
-    from nrtd.celery import app
-
-    app._pool = None
-    app.__dict__.pop("amqp", None)
-    app._local.__dict__.pop("backend", None)
 
 
 @pytest.fixture

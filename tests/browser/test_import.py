@@ -5,32 +5,15 @@ job waiting: the page must then follow the job by itself (htmx polling), without
 """
 
 import json
-from contextlib import contextmanager
 
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connections
 from playwright.sync_api import expect
 
-from nrtd.celery import app
+from tests.celery_helpers import celery_worker
 from tests.factories import PASSWORD
 from tests.recommendations.test_imports import uhri_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
-
-
-@contextmanager
-def worker(queue):
-    def close_connections(**kwargs):
-        connections.close_all()
-
-    task_postrun.connect(close_connections, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
-            yield
-    finally:
-        task_postrun.disconnect(close_connections)
 
 
 def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed, celery_queue, tmp_path, settings):
@@ -54,7 +37,7 @@ def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed,
     expect(page.get_by_role("progressbar", name="Progress of the import")).to_be_visible()
     page.evaluate("window.nrtdSamePage = true")
 
-    with worker(celery_queue):
+    with celery_worker(celery_queue):
         expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=20_000)
         assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
         facts = page.locator("dl.facts")

@@ -1,17 +1,12 @@
 """Celery tasks take a State id, run inside it, fail closed without one, and queue on commit."""
 
-import os
-import uuid
-
 import pytest
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connections, transaction
+from django.db import transaction
 
-from nrtd.celery import app
 from tenants.jobs import StateRequired, enqueue
 from tenants.models import State
 from tenants.scoping import cross_state_access
+from tests.celery_helpers import celery_worker
 from tests.tenants.tasks import count_recommendations
 
 
@@ -58,30 +53,8 @@ def test_enqueue_waits_for_the_commit(planted, django_capture_on_commit_callback
 
 
 @pytest.mark.broker
-def test_task_runs_on_a_real_worker_through_redis(committed, redis_service):
+def test_task_runs_on_a_real_worker_through_redis(committed, celery_queue):
     """The real path: Redis broker, a Celery worker thread, its own database connection."""
-    queue = f"nrtd-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{uuid.uuid4().hex[:8]}"
-    saved = {key: app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
-    app.conf.update(broker_url=redis_service.redis_url, result_backend=redis_service.redis_url, task_always_eager=False)
-    forget_connections()
-
-    def close_worker_connections(**kwargs):
-        connections.close_all()
-
-    task_postrun.connect(close_worker_connections, weak=False)
-    try:
-        with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"):
-            result = count_recommendations.apply_async(args=[committed.b.state.pk], queue=queue)
-            assert result.get(timeout=30) == expected_for(committed.b)
-    finally:
-        task_postrun.disconnect(close_worker_connections)
-        app.conf.update(saved)
-        forget_connections()
-
-
-def forget_connections():
-    """Make the app connect anew after its broker and backend settings change."""
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    app._local.__dict__.pop("backend", None)
+    with celery_worker(celery_queue):
+        result = count_recommendations.apply_async(args=[committed.b.state.pk], queue=celery_queue)
+        assert result.get(timeout=30) == expected_for(committed.b)

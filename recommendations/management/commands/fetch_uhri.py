@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from recommendations.management.commands.import_recommendations import report_job
 from recommendations.models import ImportJob
-from recommendations.uhri_fetch import FORMAT, uhri_client, uhri_fetch_run
+from recommendations.uhri_fetch import FORMAT, uhri_client, uhri_fetch_job_create, uhri_fetch_run
 from tenants.models import State
 from tenants.scoping import state_context
 
@@ -41,9 +41,7 @@ class Command(BaseCommand):
             raise CommandError(f"No State with the short name {options['state']!r}")
         overrides = {"page_size": options["page_size"]} if options["page_size"] else {}
         try:
-            client = uhri_client(**overrides)
-            if options["base_url"]:
-                client = type(client)(base_url, settings.UHRI_API_TOKEN or "", page_size=client.page_size)
+            client = uhri_client(base_url, **overrides)
         except ValueError as error:
             raise CommandError(str(error)) from error
         with state_context(state):
@@ -52,13 +50,7 @@ class Command(BaseCommand):
                 if job is None or job.status != ImportJob.Status.FAILED:
                     raise CommandError(f"Job {options['resume']} is not a stopped UHRI API fetch of {state.name}.")
             else:
-                job = ImportJob.objects.create(
-                    state=state,
-                    format=FORMAT,
-                    filename=f"UHRI API records of {state.name}",
-                    dry_run=options["dry_run"],
-                    options={"language": settings.LANGUAGE_CODE},
-                )
+                job = uhri_fetch_job_create(state=state, user=None, dry_run=options["dry_run"])
         with pghistory.context(command="fetch_uhri"):
             job = uhri_fetch_run(state=state, job_id=job.pk, client=client)
         if job.status == ImportJob.Status.FAILED:
