@@ -28,14 +28,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from recommendations.models import (  # noqa: E402
-    Mechanism,
-    Recommendation,
-    RecommendationSdgTarget,
-    RecommendationTheme,
-    SdgTarget,
-    Theme,
-)
+from recommendations.models import Mechanism, Recommendation, SdgTarget, Theme  # noqa: E402
 from tenants.models import Role, State, User  # noqa: E402
 from tenants.scoping import cross_state_access, state_context  # noqa: E402
 from tenants.services import membership_set  # noqa: E402
@@ -48,7 +41,7 @@ WORDS = ["education", "justice", "water", "health", "prisons", "children", "wome
 def seed() -> tuple[State, User, Theme]:
     theme = Theme.objects.get(name_en="Right to education")
     with cross_state_access():
-        state, created = State.objects.get_or_create(
+        state, _created = State.objects.get_or_create(
             slug="bench-lists", defaults={"name": "Bench lists", "iso3": "QLS", "content_languages": ["en"]}
         )
         user, _ = User.objects.get_or_create(email="observer@bench-lists.example.org")
@@ -59,7 +52,7 @@ def seed() -> tuple[State, User, Theme]:
         mechanisms = list(Mechanism.objects.order_by("code"))
         target = SdgTarget.objects.get(code="4.1")
         for start in range(0, RECORDS, 5000):
-            created = Recommendation.objects.bulk_create(
+            Recommendation.objects.bulk_create(
                 Recommendation(
                     state=state,
                     mechanism=mechanisms[n % len(mechanisms)],
@@ -68,15 +61,10 @@ def seed() -> tuple[State, User, Theme]:
                     text=f"Recommendation {n} on {WORDS[n % 10]} and {WORDS[(n * 7) % 10]} in every region",
                     position=["supported", "noted", "pending"][n % 3],
                     published=n % 2 == 0,
+                    theme_ids=[theme.pk] if n % 10 == 0 else [],
+                    sdg_target_ids=[target.pk] if n % 10 == 0 else [],
                 )
                 for n in range(start, min(start + 5000, RECORDS))
-            )
-            tenth = [r for i, r in enumerate(created) if i % 10 == 0]
-            RecommendationTheme.objects.bulk_create(
-                RecommendationTheme(state=state, recommendation=r, theme=theme) for r in tenth
-            )
-            RecommendationSdgTarget.objects.bulk_create(
-                RecommendationSdgTarget(state=state, recommendation=r, sdg_target=target) for r in tenth
             )
             print(f"seeded {start + 5000}/{RECORDS}", file=sys.stderr, end="\r")
     print(file=sys.stderr)

@@ -1,18 +1,71 @@
 """The State's recommendations over the REST API: list with filters, read, create, edit."""
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
 from recommendations.filters import RecommendationFilter
-from recommendations.models import AffectedGroup, Country, Mechanism, Recommendation, SdgTarget, Theme
+from recommendations.models import AffectedGroup, Country, Mechanism, Recommendation, SdgGoal, SdgTarget, Theme
 from recommendations.queries import recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
 from tenants.api import StateAPIMixin
 
 TEXT_FIELDS = ["text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans"]
-LINK_FIELDS = ["themes", "affected_groups", "sdg_targets", "recommending_countries"]
+LINK_FIELDS = ["themes", "affected_groups", "sdg_targets", "sdg_goals", "recommending_countries"]
+# The name of an entry in each interface language: any of them is accepted on input.
+NAME_FIELDS = ["name", *(f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES)]
+
+
+@extend_schema_field({"type": "array", "items": {"type": "string"}})
+class VocabularyListField(serializers.Field):
+    """Vocabulary entries stored as an array of ids, read and written by a label.
+
+    Themes and groups by name (in the request's language on output, in any language on input),
+    SDG targets by code, goals by number, countries by ISO 3166 alpha-3 code. Each vocabulary is
+    read once per request, so a page of results costs one query per vocabulary.
+    """
+
+    default_error_messages = {
+        "not_a_list": _("Expected a list of labels."),
+        "unknown": _("Unknown entry: %(label)s."),
+    }
+
+    def __init__(self, model, label_field: str, match_fields: list[str], **kwargs):
+        self.model, self.label_field, self.match_fields = model, label_field, match_fields
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def _entries(self) -> tuple[dict, dict]:
+        cache = self.context.setdefault("vocabularies", {})
+        if self.model not in cache:
+            labels, keys = {}, {}
+            for entry in self.model.objects.all():
+                labels[entry.pk] = getattr(entry, self.label_field)
+                for name in self.match_fields:
+                    value = getattr(entry, name, None)
+                    if value not in (None, ""):
+                        keys.setdefault(str(value).casefold(), entry.pk)
+            cache[self.model] = labels, keys
+        return cache[self.model]
+
+    def to_representation(self, value):
+        labels, _keys = self._entries()
+        return [labels[pk] for pk in value if pk in labels]
+
+    def to_internal_value(self, data):
+        if not isinstance(data, list):
+            self.fail("not_a_list")
+        _labels, keys = self._entries()
+        ids = []
+        for label in data:
+            pk = keys.get(str(label).strip().casefold())
+            if pk is None:
+                raise serializers.ValidationError(self.error_messages["unknown"] % {"label": label})
+            if pk not in ids:
+                ids.append(pk)
+        return ids
 
 
 class Conflict(APIException):
@@ -24,16 +77,11 @@ class Conflict(APIException):
 class RecommendationSerializer(serializers.ModelSerializer):
     mechanism = serializers.SlugRelatedField(slug_field="code", queryset=Mechanism.objects.all())
     text = serializers.CharField(read_only=True, help_text="The text in the request's language, or a fallback.")
-    themes = serializers.SlugRelatedField(slug_field="name", many=True, queryset=Theme.objects.all(), required=False)
-    affected_groups = serializers.SlugRelatedField(
-        slug_field="name", many=True, queryset=AffectedGroup.objects.all(), required=False
-    )
-    sdg_targets = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=SdgTarget.objects.all(), required=False
-    )
-    recommending_countries = serializers.SlugRelatedField(
-        slug_field="iso3", many=True, queryset=Country.objects.all(), required=False
-    )
+    themes = VocabularyListField(Theme, "name", NAME_FIELDS, source="theme_ids")
+    affected_groups = VocabularyListField(AffectedGroup, "name", NAME_FIELDS, source="affected_group_ids")
+    sdg_targets = VocabularyListField(SdgTarget, "code", ["code"], source="sdg_target_ids")
+    sdg_goals = VocabularyListField(SdgGoal, "number", ["number"], source="sdg_goal_ids")
+    recommending_countries = VocabularyListField(Country, "iso3", ["iso3", "iso2"], source="recommending_country_ids")
     updated_at = serializers.DateTimeField(
         required=False, help_text="When editing: the value you read; a newer one on the server gives 409."
     )
@@ -66,23 +114,22 @@ class RecommendationSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(_("Give the text in at least one language (text_en, text_fr, ...)."))
         return data
 
-    def _split(self, data: dict) -> tuple[dict, dict]:
+    def _split(self, data: dict) -> dict:
         data = dict(data)
         data.pop("updated_at", None)
-        links = {name: data.pop(name) for name in LINK_FIELDS if name in data}
-        return data, links
+        return data
 
     def create(self, validated_data):
-        values, links = self._split(validated_data)
-        return recommendation_create(state=self.context["state"], values=values, links=links)
+        return recommendation_create(state=self.context["state"], values=self._split(validated_data), links={})
 
     def update(self, instance, validated_data):
         seen = validated_data.get("updated_at")
         if seen is None:
             raise serializers.ValidationError({"updated_at": _("Send the updated_at you read, to edit.")})
-        values, links = self._split(validated_data)
         try:
-            return recommendation_update(recommendation=instance, values=values, links=links, seen_updated_at=seen)
+            return recommendation_update(
+                recommendation=instance, values=self._split(validated_data), links={}, seen_updated_at=seen
+            )
         except StaleEdit as exc:
             raise Conflict from exc
 
@@ -106,11 +153,7 @@ class RecommendationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no State
             return Recommendation.objects.none()
-        return (
-            recommendations_visible_to(self.request.user, self.state)
-            .prefetch_related("themes", "affected_groups", "sdg_targets", "recommending_countries")
-            .order_by("id")
-        )
+        return recommendations_visible_to(self.request.user, self.state).order_by("id")
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "state": getattr(self.request._request, "state", None)}

@@ -23,6 +23,11 @@ class CodeMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
 
 
 @extend_schema_field(OpenApiTypes.INT)
+class IdMultipleChoiceFilter(filters.ModelMultipleChoiceFilter):
+    """Choice of entries by id (``?theme=12&theme=40``), described as such in the API schema."""
+
+
+@extend_schema_field(OpenApiTypes.INT)
 class NumberChoiceFilter(filters.ModelChoiceFilter):
     """Choice of an entry by number (``?sdg_goal=16``)."""
 
@@ -47,21 +52,15 @@ class RecommendationFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(
         label=_("Kind of mechanism"), choices=Mechanism.Kind.choices, field_name="mechanism__kind"
     )
-    theme = filters.ModelMultipleChoiceFilter(
-        label=_("Theme"), queryset=Theme.objects.all(), field_name="themes", distinct=False
-    )
+    theme = IdMultipleChoiceFilter(label=_("Theme"), queryset=Theme.objects.all(), method="filter_overlap")
     sdg_goal = NumberChoiceFilter(
         label=_("SDG goal"), queryset=SdgGoal.objects.all(), to_field_name="number", method="filter_goal"
     )
     sdg_target = CodeMultipleChoiceFilter(
-        label=_("SDG target"),
-        queryset=SdgTarget.objects.all(),
-        to_field_name="code",
-        field_name="sdg_targets__code",
-        distinct=False,
+        label=_("SDG target"), queryset=SdgTarget.objects.all(), to_field_name="code", method="filter_overlap"
     )
-    affected_group = filters.ModelMultipleChoiceFilter(
-        label=_("Affected group"), queryset=AffectedGroup.objects.all(), field_name="affected_groups", distinct=False
+    affected_group = IdMultipleChoiceFilter(
+        label=_("Affected group"), queryset=AffectedGroup.objects.all(), method="filter_overlap"
     )
     position = filters.MultipleChoiceFilter(label=_("Position"), choices=Position.choices)
     annotation_type = filters.ChoiceFilter(label=_("Type"), choices=Recommendation.AnnotationType.choices)
@@ -95,8 +94,20 @@ class RecommendationFilter(filters.FilterSet):
             queryset = queryset.filter(condition)
         return queryset
 
+    # Each multiple-choice vocabulary filter and the array it looks in: any of the chosen entries.
+    ARRAYS = {"theme": "theme_ids", "sdg_target": "sdg_target_ids", "affected_group": "affected_group_ids"}
+
+    def filter_overlap(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(**{f"{self.ARRAYS[name]}__overlap": [entry.pk for entry in value]})
+
     def filter_goal(self, queryset, name, value):
-        return queryset.filter(sdg_targets__goal=value) if value else queryset
+        # The goal named on its own, or any of its targets.
+        if not value:
+            return queryset
+        targets = list(SdgTarget.objects.filter(goal=value).values_list("pk", flat=True))
+        return queryset.filter(Q(sdg_goal_ids__contains=[value.pk]) | Q(sdg_target_ids__overlap=targets))
 
     def filter_to_review(self, queryset, name, value):
         if value is None:
@@ -105,12 +116,3 @@ class RecommendationFilter(filters.FilterSet):
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["-issued_on"]))
-
-    @property
-    def qs(self):
-        # Filtering on several link tables can repeat a row; distinct keeps each once.
-        queryset = super().qs
-        cleaned = getattr(self.form, "cleaned_data", {})
-        if any(cleaned.get(key) for key in ("theme", "sdg_goal", "sdg_target", "affected_group")):
-            queryset = queryset.distinct()
-        return queryset

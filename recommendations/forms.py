@@ -12,7 +12,16 @@ from recommendations.importers.records import POSITIONS, ImportFormatError
 from recommendations.importers.registry import PRESET_MAPPINGS
 from recommendations.imports import LANGUAGE_FIELDS
 from recommendations.mappings import preset_names, sample_columns, saved_mapping_names
-from recommendations.models import AffectedGroup, Country, Mechanism, Position, Recommendation, SdgTarget, Theme
+from recommendations.models import (
+    AffectedGroup,
+    Country,
+    Mechanism,
+    Position,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 
 FORMAT_CHOICES = [
     ("auto", _("Recognise it from the file")),
@@ -102,12 +111,18 @@ class RecommendationForm(forms.Form):
     sdg_targets = forms.ModelMultipleChoiceField(
         label=_("SDG targets"), queryset=SdgTarget.objects.select_related("goal"), required=False
     )
+    sdg_goals = forms.ModelMultipleChoiceField(
+        label=_("SDG goals"),
+        queryset=SdgGoal.objects.all(),
+        required=False,
+        help_text=_("Goals the recommendation names without a particular target."),
+    )
     recommending_countries = forms.ModelMultipleChoiceField(
         label=_("Recommending States"), queryset=Country.objects.all(), required=False
     )
     seen_updated_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
-    LINK_FIELDS = ("themes", "affected_groups", "sdg_targets", "recommending_countries")
+    LINK_FIELDS = ("themes", "affected_groups", "sdg_targets", "sdg_goals", "recommending_countries")
 
     def __init__(self, *args, state, **kwargs):
         super().__init__(*args, **kwargs)

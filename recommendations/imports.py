@@ -17,15 +17,18 @@ from __future__ import annotations
 
 import hashlib
 import json
+import queue
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from itertools import islice
 from typing import BinaryIO
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,16 +36,7 @@ from recommendations.importers.records import ImportFormatError, ParsedRecommend
 from recommendations.importers.registry import ParseOptions, detect_format, iter_records
 from recommendations.importers.tabular import FieldMapping
 from recommendations.mappings import mapping_for, preset_names, saved_mapping_names
-from recommendations.models import (
-    Country,
-    ImportJob,
-    Mechanism,
-    Recommendation,
-    RecommendationAffectedGroup,
-    RecommendationSdgTarget,
-    RecommendationTheme,
-    RecommendingCountry,
-)
+from recommendations.models import Country, ImportJob, Mechanism, Recommendation
 from recommendations.vocabularies import VocabularyIndex
 from tenants.jobs import enqueue
 from tenants.models import State
@@ -59,13 +53,19 @@ LANGUAGE_FIELDS = {
     "zh": "text_zh_hans",
     "zh-hans": "text_zh_hans",
 }
+# The translation columns in modeltranslation's fallback order: the first filled one is also
+# written to "text", the original column, as the model would.
+TEXT_COLUMNS = ("text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans")
+ARRAY_FIELDS = ("theme_ids", "affected_group_ids", "sdg_target_ids", "sdg_goal_ids", "recommending_country_ids")
 IMPORTED_FIELDS = [
+    "import_key",
     "external_id",
     "mechanism_id",
     "symbol",
     "paragraph",
     "annotation_type",
-    *sorted(set(LANGUAGE_FIELDS.values())),
+    "text",
+    *TEXT_COLUMNS,
     "issued_on",
     "published_on_uhri",
     "upr_cycle",
@@ -73,6 +73,7 @@ IMPORTED_FIELDS = [
     "position",
     "review_flags",
     "import_hash",
+    *ARRAY_FIELDS,
 ]
 OTHER_MECHANISM = "OTHER"
 
@@ -121,99 +122,122 @@ def import_key(record: ParsedRecommendation, text: str) -> str:
     return "text:" + hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:32]
 
 
-@dataclass
-class _Prepared:
-    """A parsed record turned into model values, with its vocabulary links."""
+DIGEST = IMPORTED_FIELDS.index("import_hash")
 
-    key: str
-    values: dict
-    themes: list[int]
-    groups: list[int]
-    targets: list[int]
-    countries: list[int]
+
+def _array(ids: list[int]) -> str:
+    """A PostgreSQL array literal, as COPY reads it: ``{3,17}``."""
+    return "{" + ",".join(map(str, ids)) + "}"
 
 
 class _Preparer:
+    """Turns parsed records into rows for the database (IMPORTED_FIELDS, as COPY takes them).
+
+    Labels repeat across a file (the same two hundred themes and States thousands of times), so
+    each label is matched against the vocabulary once per import, and its review flag written
+    once.
+    """
+
     def __init__(self, index: VocabularyIndex) -> None:
         self.index = index
-        self.other_mechanism_id: int | None = None
+        self.other_mechanism_id = self._other_mechanism()
+        self.cache: dict[tuple[str, str | None], int | None] = {}
+        self.flags: dict[tuple[str, str], str] = {}
+        self.lookups = {
+            "mechanism": index.mechanism,
+            "theme": index.theme,
+            "affected group": index.affected_group,
+            "SDG target": index.sdg_target,
+            "SDG goal": index.sdg_goal,
+            "recommending State": index.country,
+        }
 
-    def prepare(self, record: ParsedRecommendation) -> _Prepared:
+    def lookup(self, kind: str, label: str | None) -> int | None:
+        key = (kind, label)
+        try:
+            return self.cache[key]
+        except KeyError:
+            found = self.cache[key] = self.lookups[kind](label)
+            return found
+
+    def flag(self, kind: str, label: str) -> str:
+        key = (kind, label)
+        if key not in self.flags:
+            self.flags[key] = VocabularyIndex.unknown(kind, label)
+        return self.flags[key]
+
+    def prepare(self, record: ParsedRecommendation) -> tuple[str, tuple]:
+        """The record's import key and its row: IMPORTED_FIELDS in order, as COPY takes them."""
         flags = list(record.flags)
         texts = {LANGUAGE_FIELDS[lang]: text for lang, text in record.texts.items() if lang in LANGUAGE_FIELDS and text}
         unsupported = [lang for lang in record.texts if lang not in LANGUAGE_FIELDS]
         flags += [
             _("text in an unsupported language kept out: %(language)s") % {"language": lang} for lang in unsupported
         ]
-        mechanism_id = self.index.mechanism(record.mechanism) if record.mechanism else None
+        mechanism_id = self.lookup("mechanism", record.mechanism) if record.mechanism else None
         if mechanism_id is None:
-            flags.append(VocabularyIndex.unknown("mechanism", record.mechanism or ""))
-            mechanism_id = self._other_mechanism()
+            flags.append(self.flag("mechanism", record.mechanism or ""))
+            mechanism_id = self.other_mechanism_id
         unknown: list[tuple[str, str]] = []
-        themes = self._match("theme", record.themes, self.index.theme, flags, unknown)
-        groups = self._match("affected group", record.affected_groups, self.index.affected_group, flags, unknown)
-        targets = self._match("SDG target", record.sdg_targets, self.index.sdg_target, flags, unknown)
-        countries = self._match("recommending State", record.recommending_countries, self.index.country, flags, unknown)
-        values = {
-            "external_id": record.external_id or "",
-            "mechanism_id": mechanism_id,
-            "symbol": record.symbol,
-            "paragraph": record.paragraph,
-            "annotation_type": record.annotation_type,
-            **{name: texts.get(name) for name in set(LANGUAGE_FIELDS.values())},
-            "issued_on": record.issued_on,
-            "published_on_uhri": record.published_on_uhri,
-            "upr_cycle": record.upr_cycle,
-            "upr_session": record.upr_session,
-            "position": record.position or "",
-            "review_flags": flags,
-        }
+        links = (
+            self._match("theme", record.themes, flags, unknown),
+            self._match("affected group", record.affected_groups, flags, unknown),
+            self._match("SDG target", record.sdg_targets, flags, unknown),
+            self._match("SDG goal", record.sdg_goals, flags, unknown),
+            self._match("recommending State", record.recommending_countries, flags, unknown),
+        )
+        text_values = tuple(texts.get(name) for name in TEXT_COLUMNS)
+        primary_text = next((text for text in text_values if text), "")
+        key = import_key(record, next(iter(texts.values()), ""))
+        source = (
+            record.external_id or "",
+            mechanism_id,
+            record.symbol,
+            record.paragraph,
+            record.annotation_type,
+            text_values,
+            record.issued_on,
+            record.published_on_uhri,
+            record.upr_cycle,
+            record.upr_session,
+            record.position or "",
+        )
         # The digest of what the source said, in no particular interface language: review flags
         # are written in the language of whoever runs the import, so they stay out of it, and
         # what they are made of (unrecognised labels, other languages, the mechanism) goes in.
-        digest_source = {
-            **{name: value for name, value in values.items() if name != "review_flags"},
-            "themes": themes,
-            "groups": groups,
-            "targets": targets,
-            "countries": countries,
-            "unknown": unknown,
-            "unsupported": unsupported,
-            "mechanism_label": record.mechanism,
-            "source_flags": len(record.flags),
-        }
-        values["import_hash"] = hashlib.sha256(
-            json.dumps(digest_source, sort_keys=True, default=str).encode()
+        digest = hashlib.sha256(
+            repr((source, links, unknown, unsupported, record.mechanism, len(record.flags))).encode()
         ).hexdigest()
-        primary_text = next(iter(texts.values()), "")
-        return _Prepared(import_key(record, primary_text), values, themes, groups, targets, countries)
+        row = (
+            key,
+            *source[:5],
+            primary_text,
+            *text_values,
+            *source[6:],
+            json.dumps(flags, ensure_ascii=False) if flags else "[]",
+            digest,
+            *map(_array, links),
+        )
+        return key, row
 
-    @staticmethod
-    def _match(
-        kind: str,
-        labels: list[str],
-        lookup: Callable[[str], int | None],
-        flags: list[str],
-        unknown: list[tuple[str, str]],
-    ) -> list[int]:
+    def _match(self, kind: str, labels: list[str], flags: list[str], unknown: list[tuple[str, str]]) -> list[int]:
         """The entries ``labels`` name; each unmatched label becomes a review flag (in ``flags``)."""
         found: list[int] = []
         for label in labels:
-            pk = lookup(label)
+            pk = self.lookup(kind, label)
             if pk is None:
-                flags.append(VocabularyIndex.unknown(kind, label))
+                flags.append(self.flag(kind, label))
                 unknown.append((kind, label))
             elif pk not in found:
                 found.append(pk)
         return found
 
-    def _other_mechanism(self) -> int:
-        if self.other_mechanism_id is None:
-            mechanism, _created = Mechanism.objects.get_or_create(
-                code=OTHER_MECHANISM, defaults={"name": "Other or unrecognised mechanism", "kind": Mechanism.Kind.OTHER}
-            )
-            self.other_mechanism_id = mechanism.pk
-        return self.other_mechanism_id
+    @staticmethod
+    def _other_mechanism() -> int:
+        mechanism, _created = Mechanism.objects.get_or_create(
+            code=OTHER_MECHANISM, defaults={"name": "Other or unrecognised mechanism", "kind": Mechanism.Kind.OTHER}
+        )
+        return mechanism.pk
 
 
 def _batches(items: Iterable, size: int) -> Iterator[list]:
@@ -228,29 +252,42 @@ def recommendations_import(
     records: Iterable[ParsedRecommendation | RowError],
     dry_run: bool = False,
     progress: Callable[[ImportResult], None] | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 2000,
 ) -> ImportResult:
     """Import ``records`` into ``state`` (call inside ``state_context(state)``).
 
-    Side effects: creates and updates recommendations and their theme, group, SDG and
-    recommending-State links, all in one transaction (rolled back when ``dry_run``).
-    ``progress`` is called after each batch. The parsers' ImportFormatError propagates, and
-    nothing is written then.
+    Side effects: creates and updates recommendations, in one transaction (rolled back when
+    ``dry_run``). ``progress`` is called after each batch. The parsers' ImportFormatError
+    propagates, and nothing is written then.
+
+    The file is read and matched in this thread while a second thread writes the previous batch
+    on the same connection and transaction (``_Writer``): PostgreSQL works while Python parses.
     """
     result = ImportResult()
     preparer = _Preparer(VocabularyIndex.build())
-    existing = {
-        key: (pk, digest)
-        for key, pk, digest in Recommendation.objects.values_list("import_key", "id", "import_hash")
-        if key
-    }
+    existing: dict[str, tuple[int, str]] = {}
+    for key, external_id, pk, digest in Recommendation.objects.values_list(
+        "import_key", "external_id", "id", "import_hash"
+    ):
+        if key:
+            existing[key] = (pk, digest)
+        if external_id:
+            # A recommendation entered by hand with its UHRI id is the one the UHRI record means.
+            existing.setdefault(f"uhri:{external_id.lower()}", (pk, digest))
     seen: dict[str, str] = {}
     try:
         with transaction.atomic():
-            for batch in _batches(records, batch_size):
-                _import_batch(state, batch, preparer, existing, seen, result)
-                if progress:
-                    progress(result)
+            writer = _Writer(state)
+            try:
+                for batch in _batches(records, batch_size):
+                    created, updated = _prepare_batch(batch, preparer, existing, seen, result)
+                    writer.write(created, updated)
+                    if progress:
+                        progress(result)
+            except BaseException:
+                writer.close(quietly=True)
+                raise
+            writer.close()
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
@@ -258,10 +295,11 @@ def recommendations_import(
     return result
 
 
-def _import_batch(state, batch, preparer, existing, seen, result: ImportResult) -> None:
-    now = timezone.now()
-    to_create: list[tuple[Recommendation, _Prepared]] = []
-    to_update: list[tuple[Recommendation, _Prepared]] = []
+def _prepare_batch(batch, preparer, existing, seen, result: ImportResult) -> tuple[list[tuple], list[tuple]]:
+    """Count and sort a batch's records: the rows to create, and those to update, each
+    preceded by its id (None for a new one)."""
+    to_create: list[tuple] = []
+    to_update: list[tuple] = []
     for record in batch:
         result.processed += 1
         if isinstance(record, RowError):
@@ -270,70 +308,150 @@ def _import_batch(state, batch, preparer, existing, seen, result: ImportResult) 
         if not any(record.texts.values()):
             result.reject(record.location, _("The recommendation has no text."))
             continue
-        prepared = preparer.prepare(record)
-        if prepared.key in seen:
+        if problem := _out_of_bounds(record):
+            result.reject(record.location, *problem)
+            continue
+        key, row = preparer.prepare(record)
+        if key in seen:
             result.reject(
                 record.location,
-                _("The same recommendation appears again (first at %(place)s).") % {"place": seen[prepared.key]},
+                _("The same recommendation appears again (first at %(place)s).") % {"place": seen[key]},
             )
             continue
-        seen[prepared.key] = record.location
+        seen[key] = record.location
         if record.position in POSITION_KEYS:
             result.by_position[record.position] += 1
-        match = existing.get(prepared.key)
+        match = existing.get(key)
         if match is None:
-            to_create.append((Recommendation(state=state, import_key=prepared.key, **prepared.values), prepared))
-        elif match[1] == prepared.values["import_hash"]:
+            to_create.append((None, *row))
+            result.created += 1
+        elif match[1] == row[DIGEST]:
             result.unchanged += 1
         else:
-            updated = Recommendation(pk=match[0], state=state, updated_at=now, **prepared.values)
-            to_update.append((updated, prepared))
-    if to_create:
-        created = Recommendation.objects.bulk_create([obj for obj, _ in to_create])
-        for obj, prepared in zip(created, (p for _, p in to_create), strict=True):
-            existing[prepared.key] = (obj.pk, prepared.values["import_hash"])
-        result.created += len(created)
-    if to_update:
-        # "text" is modeltranslation's original column: kept in step with the translations.
-        Recommendation.objects.bulk_update([obj for obj, _ in to_update], [*IMPORTED_FIELDS, "text", "updated_at"])
-        ids = [obj.pk for obj, _ in to_update]
-        for model in (RecommendationTheme, RecommendationAffectedGroup, RecommendationSdgTarget, RecommendingCountry):
-            model.objects.filter(recommendation_id__in=ids).delete()
-        for obj, prepared in to_update:
-            existing[prepared.key] = (obj.pk, prepared.values["import_hash"])
-        result.updated += len(to_update)
-    _link(state, to_create + to_update)
+            to_update.append((match[0], *row))
+            result.updated += 1
+    return to_create, to_update
 
 
-# Link table, its vocabulary column, and which of a prepared record's lists fills it.
-LINKS = (
-    (RecommendationTheme, "theme_id", "themes"),
-    (RecommendationAffectedGroup, "affected_group_id", "groups"),
-    (RecommendationSdgTarget, "sdg_target_id", "targets"),
-    (RecommendingCountry, "country_id", "countries"),
-)
+# Values the database limits, checked before they get there: a malformed file gets a message
+# naming the record and the field, not a failed import.
+LIMITED_FIELDS = ("external_id", "symbol", "paragraph")
+SMALL_NUMBERS = ("upr_cycle", "upr_session")
+SMALL_NUMBER_MAX = 32767
 
 
-def _link(state, pairs: list[tuple[Recommendation, _Prepared]]) -> None:
-    """Insert the batch's link rows: one statement per link table, from two arrays.
+def _out_of_bounds(record: ParsedRecommendation) -> tuple[str, str] | None:
+    """The message and field name when a value does not fit its column, else None."""
+    for name in LIMITED_FIELDS:
+        field = Recommendation._meta.get_field(name)
+        value = getattr(record, name) or ""
+        if len(value) > field.max_length:
+            message = _("The %(field)s is longer than %(limit)s characters: %(value)s") % {
+                "field": field.verbose_name,
+                "limit": field.max_length,
+                "value": value[:60] + "…",
+            }
+            return message, name
+    for name in SMALL_NUMBERS:
+        value = getattr(record, name)
+        if value is not None and not 0 <= value <= SMALL_NUMBER_MAX:
+            message = _("The %(field)s is not a number between 0 and %(limit)s: %(value)s") % {
+                "field": Recommendation._meta.get_field(name).verbose_name,
+                "limit": SMALL_NUMBER_MAX,
+                "value": value,
+            }
+            return message, name
+    return None
 
-    Model instances would cost more than the rows themselves here (several links per
-    recommendation); the statement still goes through row-level security and the history
-    trigger like any other.
+
+STAGING_TABLE = "nrtd_import_rows"
+
+
+class _Writer:
+    """Writes prepared batches into the State's recommendations from a second thread.
+
+    Both threads use the import's connection and transaction (row-level security, the history
+    trigger and pghistory's context all apply as to any statement), never at the same time: the
+    parsing thread only hands a batch over, after the previous one is written. A batch goes by
+    COPY into a temporary staging table (COPY cannot write to a table under row-level
+    security), then one INSERT ... SELECT creates the new recommendations and one UPDATE ...
+    FROM changes the others: the history trigger records each statement's rows at once.
     """
-    with connection.cursor() as cursor:
-        for model, column, attribute in LINKS:
-            recommendation_ids, other_ids = [], []
-            for obj, prepared in pairs:
-                for pk in getattr(prepared, attribute):
-                    recommendation_ids.append(obj.pk)
-                    other_ids.append(pk)
-            if recommendation_ids:
-                cursor.execute(
-                    f"INSERT INTO {model._meta.db_table} (state_id, recommendation_id, {column})"
-                    " SELECT %s, r, o FROM unnest(%s::bigint[], %s::bigint[]) AS u(r, o)",
-                    [state.pk, recommendation_ids, other_ids],
-                )
+
+    def __init__(self, state: State) -> None:
+        self.state_id = state.pk
+        self.connection = connections[DEFAULT_DB_ALIAS]  # this thread's, which the writer shares
+        table = Recommendation._meta.db_table
+        columns = ", ".join(IMPORTED_FIELDS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS"
+                f" SELECT id, {columns} FROM {table} WITH NO DATA"
+            )
+        self.copy_sql = f"COPY {STAGING_TABLE} (id, {columns}) FROM STDIN"
+        self.insert_sql = (
+            f"INSERT INTO {table} (state_id, published, created_at, updated_at, {columns})"
+            f" SELECT %s, false, %s, %s, {columns} FROM {STAGING_TABLE} WHERE id IS NULL"
+        )
+        assignments = ", ".join(f"{name} = s.{name}" for name in IMPORTED_FIELDS)
+        self.update_sql = (
+            f"UPDATE {table} r SET {assignments}, updated_at = %s FROM {STAGING_TABLE} s"
+            " WHERE s.id IS NOT NULL AND r.id = s.id"
+        )
+        # The writer uses the database driver's connection itself: Django's cursor wrappers
+        # (pghistory's among them) keep per-thread state. pghistory's context is already set for
+        # the transaction by the statements above, made through Django.
+        self.raw = self.connection.connection
+        self.batches: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="nrtd-import-writer", daemon=True)
+        self.thread.start()
+
+    def write(self, created: list[tuple], updated: list[tuple]) -> None:
+        """Hand a batch over (waits while the previous one is still being written)."""
+        self._raise()
+        if created or updated:
+            self.batches.put((created, updated))
+
+    def close(self, *, quietly: bool = False) -> None:
+        """Wait for the last batch; raise what the writing thread met, if anything, unless
+        ``quietly`` (another error is on its way up, and the transaction will be rolled back).
+        """
+        self.batches.put(None)
+        self.thread.join()
+        if quietly:
+            return
+        self._raise()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*batch, timezone.now())
+                except BaseException as error:  # handed to the parsing thread, which raises it
+                    self.error = error
+
+    def _write(self, created: list[tuple], updated: list[tuple], now: datetime) -> None:
+        # Django's error wrapper: the driver's errors reach the caller as django.db errors.
+        with self.connection.wrap_database_errors, self.raw.cursor() as cursor:
+            with cursor.copy(self.copy_sql) as copy:
+                for row in created:
+                    copy.write_row(row)
+                for row in updated:
+                    copy.write_row(row)
+            if created:
+                cursor.execute(self.insert_sql, [self.state_id, now, now])
+            if updated:
+                cursor.execute(self.update_sql, [now])
+            cursor.execute(f"TRUNCATE {STAGING_TABLE}")
 
 
 # --- Import jobs --------------------------------------------------------------------------------
@@ -392,6 +510,11 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
             )
     except ImportFormatError as error:
         return job_fail(state, job_id, str(error), format=fmt)
+    except DatabaseError as error:
+        # Rolled back whole; the job says so, with PostgreSQL's reason (its first line).
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        failure = _("The database refused the import, and nothing was saved: %(reason)s") % {"reason": reason}
+        return job_fail(state, job_id, failure, format=fmt)
     outcome = result.as_dict()
     with state_context(state):
         ImportJob.objects.filter(pk=job_id).update(

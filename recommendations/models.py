@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.importers import tabular
-from tenants.models import Membership, StateOwned
+from tenants.models import Membership, State, StateOwned
 
 
 class Mechanism(models.Model):
@@ -160,6 +162,12 @@ class Position(models.TextChoices):
 class Recommendation(StateOwned):
     """A recommendation (or observation) a mechanism addressed to the State."""
 
+    # As StateOwned's, without an index of its own: the indexes below start with it, and an
+    # import pays for every index on every row.
+    state = models.ForeignKey(
+        State, on_delete=models.CASCADE, db_index=False, related_name="+", verbose_name=_("State")
+    )
+
     class AnnotationType(models.TextChoices):
         RECOMMENDATION = "recommendation", _("Recommendation")
         OBSERVATION = "observation", _("Observation")
@@ -180,15 +188,19 @@ class Recommendation(StateOwned):
     position = models.CharField(_("position"), max_length=30, choices=Position.choices, blank=True)
     published = models.BooleanField(_("published"), default=False)
     published_on_uhri = models.DateField(_("published on the UHRI"), null=True, blank=True)
-    themes = models.ManyToManyField(Theme, through="RecommendationTheme", related_name="+", verbose_name=_("themes"))
-    affected_groups = models.ManyToManyField(
-        AffectedGroup, through="RecommendationAffectedGroup", related_name="+", verbose_name=_("affected groups")
+    # Vocabulary entries as arrays of ids (GIN-indexed), not link tables: an import writes one row
+    # per recommendation, and its history entry shows a theme added or removed beside the text
+    # that changed. Deleting a vocabulary entry still in use is refused by a trigger (migration
+    # 0007), as a foreign key would. Read them as querysets through the properties below.
+    theme_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("themes"))
+    affected_group_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("affected groups")
     )
-    sdg_targets = models.ManyToManyField(
-        SdgTarget, through="RecommendationSdgTarget", related_name="+", verbose_name=_("SDG targets")
-    )
-    recommending_countries = models.ManyToManyField(
-        Country, through="RecommendingCountry", related_name="+", verbose_name=_("recommending States")
+    sdg_target_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("SDG targets"))
+    # Goals the source names on their own ("4 - QUALITY EDUCATION"), without a target.
+    sdg_goal_ids = ArrayField(models.BigIntegerField(), default=list, blank=True, verbose_name=_("SDG goals"))
+    recommending_country_ids = ArrayField(
+        models.BigIntegerField(), default=list, blank=True, verbose_name=_("recommending States")
     )
     # How imports recognise this recommendation again: "uhri:<annotation id>", else
     # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (recommendations.imports).
@@ -217,53 +229,48 @@ class Recommendation(StateOwned):
                 name="recommendation_unique_import_key",
             ),
         ]
-        indexes = [models.Index(fields=["state", "published"], name="recommendation_published_idx")]
+        indexes = [
+            models.Index(fields=["state", "published"], name="recommendation_published_idx"),
+            GinIndex(fields=["theme_ids"], name="recommendation_themes_gin"),
+            GinIndex(fields=["affected_group_ids"], name="recommendation_groups_gin"),
+            GinIndex(fields=["sdg_target_ids"], name="recommendation_targets_gin"),
+            GinIndex(fields=["sdg_goal_ids"], name="recommendation_goals_gin"),
+        ]
 
     def __str__(self) -> str:
         label = f"{self.symbol} {self.paragraph}".strip()
         return label or f"#{self.pk}"
 
+    # The linked vocabulary entries, in each vocabulary's order (one query each).
+    @property
+    def themes(self) -> models.QuerySet[Theme]:
+        return Theme.objects.filter(pk__in=self.theme_ids)
 
-class RecommendationTheme(StateOwned):
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
-    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, related_name="+")
+    @property
+    def affected_groups(self) -> models.QuerySet[AffectedGroup]:
+        return AffectedGroup.objects.filter(pk__in=self.affected_group_ids)
 
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["state", "recommendation", "theme"], name="recommendation_theme_unique")
-        ]
+    @property
+    def sdg_targets(self) -> models.QuerySet[SdgTarget]:
+        return SdgTarget.objects.filter(pk__in=self.sdg_target_ids)
 
+    @property
+    def sdg_goals(self) -> models.QuerySet[SdgGoal]:
+        return SdgGoal.objects.filter(pk__in=self.sdg_goal_ids)
 
-class RecommendationAffectedGroup(StateOwned):
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
-    affected_group = models.ForeignKey(AffectedGroup, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["state", "recommendation", "affected_group"], name="recommendation_group_unique"
-            )
-        ]
-
-
-class RecommendationSdgTarget(StateOwned):
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
-    sdg_target = models.ForeignKey(SdgTarget, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["state", "recommendation", "sdg_target"], name="recommendation_sdg_unique")
-        ]
+    @property
+    def recommending_countries(self) -> models.QuerySet[Country]:
+        return Country.objects.filter(pk__in=self.recommending_country_ids)
 
 
-class RecommendingCountry(StateOwned):
-    recommendation = models.ForeignKey(Recommendation, on_delete=models.CASCADE, related_name="+")
-    country = models.ForeignKey(Country, on_delete=models.PROTECT, related_name="+")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["state", "recommendation", "country"], name="recommending_country_unique")
-        ]
+# Each vocabulary a recommendation links to: the model, and the array field holding its ids.
+VOCABULARY_LINKS = {
+    "themes": (Theme, "theme_ids"),
+    "affected_groups": (AffectedGroup, "affected_group_ids"),
+    "sdg_targets": (SdgTarget, "sdg_target_ids"),
+    "sdg_goals": (SdgGoal, "sdg_goal_ids"),
+    "recommending_countries": (Country, "recommending_country_ids"),
+}
 
 
 class ImportJob(StateOwned):

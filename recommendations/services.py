@@ -8,22 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from recommendations.models import (
-    Recommendation,
-    RecommendationAffectedGroup,
-    RecommendationSdgTarget,
-    RecommendationTheme,
-    RecommendingCountry,
-)
+from recommendations.models import VOCABULARY_LINKS, Recommendation
 from tenants.models import State
-
-# The link tables behind each many-to-many field, and the column naming the linked entry.
-LINKS = {
-    "themes": (RecommendationTheme, "theme"),
-    "affected_groups": (RecommendationAffectedGroup, "affected_group"),
-    "sdg_targets": (RecommendationSdgTarget, "sdg_target"),
-    "recommending_countries": (RecommendingCountry, "country"),
-}
 
 
 class StaleEdit(Exception):
@@ -31,21 +17,18 @@ class StaleEdit(Exception):
 
 
 def _set_links(recommendation: Recommendation, links: dict[str, Any]) -> None:
+    """Set the vocabulary links named in ``links`` (``{"themes": [Theme, ...]}``), in their order."""
     for name, entries in links.items():
-        model, column = LINKS[name]
-        model.objects.filter(recommendation=recommendation).delete()
-        model.objects.bulk_create(
-            model(state_id=recommendation.state_id, recommendation=recommendation, **{column: entry})
-            for entry in entries
-        )
+        _model, field = VOCABULARY_LINKS[name]
+        setattr(recommendation, field, list(dict.fromkeys(entry.pk for entry in entries)))
 
 
 @transaction.atomic
 def recommendation_create(*, state: State, values: dict[str, Any], links: dict[str, Any]) -> Recommendation:
-    """Create a recommendation by hand. Side effects: its link rows; history by trigger."""
+    """Create a recommendation by hand. Side effects: history by trigger."""
     recommendation = Recommendation(state=state, **values)
-    recommendation.save()
     _set_links(recommendation, links)
+    recommendation.save()
     return recommendation
 
 
@@ -63,7 +46,7 @@ def recommendation_update(
         raise StaleEdit
     for name, value in values.items():
         setattr(current, name, value)
+    _set_links(current, links)
     current.updated_at = timezone.now()
     current.save()
-    _set_links(current, links)
     return current

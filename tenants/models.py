@@ -177,9 +177,15 @@ class HistoryEntry(models.Model):
         UPDATE = "U", _("changed")
         DELETE = "D", _("deleted")
 
-    # No foreign-key constraint: history outlives the rows it describes.
+    # No foreign-key constraint: history outlives the rows it describes. No index of its own:
+    # history_row_idx starts with it (every index costs each of the many inserts here).
     state = models.ForeignKey(
-        State, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("State")
+        State,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        verbose_name=_("State"),
     )
     table_name = models.CharField(max_length=100)
     row_id = models.CharField(max_length=64)

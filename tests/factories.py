@@ -20,10 +20,6 @@ from recommendations.models import (
     Mechanism,
     Position,
     Recommendation,
-    RecommendationAffectedGroup,
-    RecommendationSdgTarget,
-    RecommendationTheme,
-    RecommendingCountry,
     SdgTarget,
     Theme,
 )
@@ -107,6 +103,11 @@ def _plant_state(
             position=Position.SUPPORTED,
             published=True,
             external_id=f"{slug}-published",
+            # An entry of every vocabulary, so the filters and the API have something to show.
+            theme_ids=[Theme.objects.first().pk],
+            affected_group_ids=[AffectedGroup.objects.first().pk],
+            sdg_target_ids=[SdgTarget.objects.first().pk],
+            recommending_country_ids=[Country.objects.first().pk],
         )
         unpublished = Recommendation.objects.create(
             state=state,
@@ -117,15 +118,6 @@ def _plant_state(
             position=Position.NOTED,
             published=False,
         )
-        # One row in every link table, so the isolation tests see each of them.
-        RecommendationTheme.objects.create(state=state, recommendation=published, theme=Theme.objects.first())
-        RecommendationAffectedGroup.objects.create(
-            state=state, recommendation=published, affected_group=AffectedGroup.objects.first()
-        )
-        RecommendationSdgTarget.objects.create(
-            state=state, recommendation=published, sdg_target=SdgTarget.objects.first()
-        )
-        RecommendingCountry.objects.create(state=state, recommendation=published, country=Country.objects.first())
         import_job = ImportJob.objects.create(
             state=state,
             format="uhri-json",

@@ -62,6 +62,7 @@ _CHARACTER_FIXES = {
     "\u00ad": None,  # soft hyphen
     "\u200b": None,  # zero-width space
     "\ufeff": None,  # byte order mark / zero-width no-break space
+    "\x00": None,  # NUL, which PostgreSQL text cannot hold
 }
 _CHARACTER_TABLE = str.maketrans(_CHARACTER_FIXES)
 # str.translate is slow and most values hold none of these characters: a search decides.
@@ -91,8 +92,12 @@ def strip_dash_prefix(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=16384)
 def clean_label(value: str) -> str:
-    """A single label as found in an export, without list marker, ``\\r`` or doubled spaces."""
+    """A single label as found in an export, without list marker, ``\\r`` or doubled spaces.
+
+    Cached: an export repeats the same few hundred labels (themes, States, dates) on every record.
+    """
     label = normalize_space(value)
     return strip_dash_prefix(label) if label.startswith("-") else label
 
@@ -150,6 +155,11 @@ _WORD_SETTINGS_RE = re.compile(
 _WORD_STYLE_RE = re.compile(r"(?:/\*[^*]*\*/\s*)?[\w.#:-]+(?:\s*,\s*[\w.#:-]+)*\s*\{[^{}]*\bmso-[^{}]*\}")
 
 
+# Paragraphs and nothing else: no other tag, no entity.
+_SIMPLE_PARAGRAPHS_RE = re.compile(r"(?:\s*<p>[^<>]*</p>)+\s*")
+_PARAGRAPH_RE = re.compile(r"<p>([^<>]*)</p>")
+
+
 class _TextExtractor(HTMLParser):
     """Collects the visible text of an HTML fragment, with a line break per block element."""
 
@@ -187,7 +197,10 @@ def html_to_text(value: str) -> str:
     Handles entities (``&nbsp;``, ``&rsquo;``, ``&#8209;``), ``<p>``/``<br>`` and other block
     elements, and Word paste leftovers. Text without tags keeps its own line breaks.
     """
-    if _TAG_RE.search(value):
+    if "&" not in value and _SIMPLE_PARAGRAPHS_RE.fullmatch(value):
+        # The common case (the full export's "<p>…</p>"), as the parser below would read it.
+        text = "\n".join(part.replace("\r", " ").replace("\n", " ") for part in _PARAGRAPH_RE.findall(value))
+    elif _TAG_RE.search(value):
         parser = _TextExtractor(keep_newlines=not _BLOCK_TAG_RE.search(value))
         parser.feed(value)
         parser.close()
@@ -242,13 +255,22 @@ def parse_date(value: Any) -> date | None:
     elif isinstance(value, int | float):
         result = excel_serial_to_date(value)
     elif isinstance(value, str):
-        text = clean_label(value)
-        if not text:
+        result = _parse_date_text(value)
+        if result is None:
             return None
-        result = excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
     else:
         raise ValueError(_("%(value)s is not a date.") % {"value": repr(value)})
     return None if result in _PLACEHOLDER_DATES else result
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_text(value: str) -> date | None:
+    # Cached: a file holds few distinct dates. A ValueError is not cached, and is raised afresh
+    # (in the language of the moment) each time.
+    text = clean_label(value)
+    if not text:
+        return None
+    return excel_serial_to_date(float(text)) if _SERIAL_RE.match(text) else parse_iso_date(text)
 
 
 def parse_date_or_flag(value: Any, name: str, flags: list[str]) -> date | None:
@@ -407,6 +429,8 @@ _ANNOTATION_TYPES = {
 }
 
 
+# Cached: a file repeats the same few labels on every record.
+@functools.lru_cache(maxsize=4096)
 def _vocabulary_key(value: str) -> str:
     # "Supported / Noted" and "Supported/ Noted" are the same position.
     return re.sub(r"\s*/\s*", "/", clean_label(value)).casefold()
@@ -437,6 +461,8 @@ def normalize_annotation_type(value: str) -> str | None:
 _SDG_LABEL_RE = re.compile(r"^(?P<goal>\d{1,2})(?:\.(?P<target>\d{1,2}|[a-z]))?(?=\s|$|[-\u2013:])")
 
 
+# Cached: a file repeats the same few labels on every record.
+@functools.lru_cache(maxsize=4096)
 def parse_sdg_label(label: str) -> tuple[str, str] | None:
     """``("target", "16.2")`` for ``"16.2 - Protect children…"``, ``("goal", "16")`` for
     ``"16 - PEACE, JUSTICE AND STRONG INSTITUTIONS"``, None for anything else.
