@@ -153,7 +153,8 @@ class RecommendationViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request, no State
             return Recommendation.objects.none()
-        return recommendations_visible_to(self.request.user, self.state).order_by("id")
+        # The lists' order (newest first, then symbol, paragraph, id): total, and read from an index.
+        return recommendations_visible_to(self.request.user, self.state)
 
     def get_serializer_context(self):
         return {**super().get_serializer_context(), "state": getattr(self.request._request, "state", None)}

@@ -338,14 +338,15 @@ def _prepare_batch(batch, preparer, existing, seen, result: ImportResult) -> tup
 LIMITED_FIELDS = ("external_id", "symbol", "paragraph")
 SMALL_NUMBERS = ("upr_cycle", "upr_session")
 SMALL_NUMBER_MAX = 32767
+MAX_LENGTHS = {name: Recommendation._meta.get_field(name).max_length for name in LIMITED_FIELDS}
 
 
 def _out_of_bounds(record: ParsedRecommendation) -> tuple[str, str] | None:
     """The message and field name when a value does not fit its column, else None."""
     for name in LIMITED_FIELDS:
-        field = Recommendation._meta.get_field(name)
         value = getattr(record, name) or ""
-        if len(value) > field.max_length:
+        if len(value) > MAX_LENGTHS[name]:
+            field = Recommendation._meta.get_field(name)
             message = _("The %(field)s is longer than %(limit)s characters: %(value)s") % {
                 "field": field.verbose_name,
                 "limit": field.max_length,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.importers import tabular
@@ -162,8 +163,8 @@ class Position(models.TextChoices):
 class Recommendation(StateOwned):
     """A recommendation (or observation) a mechanism addressed to the State."""
 
-    # As StateOwned's, without an index of its own: the indexes below start with it, and an
-    # import pays for every index on every row.
+    # As StateOwned's, without an index of its own: the indexes below start with it (state and id
+    # serves what an index on the State alone would), and an import pays for every index.
     state = models.ForeignKey(
         State, on_delete=models.CASCADE, db_index=False, related_name="+", verbose_name=_("State")
     )
@@ -231,6 +232,9 @@ class Recommendation(StateOwned):
         ]
         indexes = [
             models.Index(fields=["state", "published"], name="recommendation_published_idx"),
+            models.Index(fields=["state", "id"], name="recommendation_state_id_idx"),
+            # The lists' default order (newest first): a page is read from the index, not sorted.
+            models.Index("state", F("issued_on").desc(), "symbol", "paragraph", "id", name="recommendation_order_idx"),
             GinIndex(fields=["theme_ids"], name="recommendation_themes_gin"),
             GinIndex(fields=["affected_group_ids"], name="recommendation_groups_gin"),
             GinIndex(fields=["sdg_target_ids"], name="recommendation_targets_gin"),

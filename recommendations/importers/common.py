@@ -110,6 +110,9 @@ def split_multi_value(value: Any) -> list[str]:
     """
     if value is None:
         return []
+    if type(value) is list and all(type(item) is str for item in value):
+        # The common case (a JSON export's list of labels), without the general loop below.
+        return [label for item in value if (label := clean_label(item))]
     if isinstance(value, str):
         items: Iterable[Any] = value.splitlines()
     elif isinstance(value, list | tuple):
@@ -367,15 +370,16 @@ _REFERENCE_WORD_RE = re.compile(
 )
 
 
-def extract_paragraph(text: str) -> str:
+def extract_paragraph(text: str, *, normalized: bool = False) -> str:
     """The paragraph number a recommendation's text starts with, as written, or ``""``.
 
     Recognised shapes: ``137.197 …`` (UPR), ``23. …``, ``79(a) …``, ``para. 28``,
     ``Recommendation No. 41, para. 81: …`` (→ ``81.41``), a heading glued before the number
     (``Corruption24. The…``) and the Arabic variants (``127-179``, ``٣٠-``); Arabic-Indic digits
-    are returned as ASCII digits and Arabic hyphens as dots.
+    are returned as ASCII digits and Arabic hyphens as dots. ``normalized``: the text already
+    went through ``normalize_lines`` (as ``html_to_text`` returns it).
     """
-    text = normalize_lines(text).translate(_DIGITS)
+    text = (text if normalized else normalize_lines(text)).translate(_DIGITS)
     if not text:
         return ""
     match = _PARA_REFERENCE_RE.match(text) or _LEADING_NUMBER_RE.match(text)

@@ -128,7 +128,7 @@ def parse_uhri_record(
         external_id=external_id,
         mechanism=mechanism,
         symbol=symbol,
-        paragraph=extract_paragraph(text),
+        paragraph=extract_paragraph(text, normalized=True),
         annotation_type=annotation_type,
         texts={language: text},
         issued_on=issued_on,

@@ -416,7 +416,7 @@ def _parse_row(
         mechanism="UPR",
         annotation_type="recommendation",
         texts={language: text},
-        paragraph=extract_paragraph(text),
+        paragraph=extract_paragraph(text, normalized=True),
         position_source="; ".join(sources + more_sources),
     )
     if not record.paragraph:
