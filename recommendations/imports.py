@@ -366,6 +366,8 @@ def _out_of_bounds(record: ParsedRecommendation) -> tuple[str, str] | None:
 
 
 STAGING_TABLE = "nrtd_import_rows"
+# An import that writes this many recommendations refreshes the table's planner statistics.
+ANALYZE_AFTER = 1000
 
 
 class _Writer:
@@ -491,7 +493,14 @@ def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: Par
     job = job_mark_running(state, job_id)
     # Messages and review flags in the language of the person who asked for the import.
     with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
-        return _job_run(state, job, fileobj, options)
+        job = _job_run(state, job, fileobj, options)
+    if not job.dry_run and job.created + job.updated >= ANALYZE_AFTER:
+        # Fresh planner statistics at once: the lists' plans depend on them, and autovacuum
+        # would take its time. The application's role may not ANALYZE (it does not own the
+        # table); a function of the owner's does it (migration 0010).
+        with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+            cursor.execute("SELECT nrtd_analyze_recommendations()")
+    return job
 
 
 def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOptions) -> ImportJob:

@@ -1,4 +1,6 @@
-"""An import the database refuses half-way: the job fails with PostgreSQL's reason, nothing is kept.
+"""Imports in their own, committed transactions: a refusal half-way, and fresh statistics after.
+
+An import the database refuses half-way: the job fails with PostgreSQL's reason, nothing is kept.
 
 The import runs in its own, real transaction (not a test's), so the data is committed
 (``committed``) and a trigger the owner adds for the test makes PostgreSQL refuse the last
@@ -48,4 +50,31 @@ def test_a_database_refusal_half_way_fails_the_job_with_the_reason_and_keeps_not
         with owner.cursor() as cursor:
             cursor.execute("DROP TRIGGER test_refuse ON recommendations_recommendation")
             cursor.execute("DROP FUNCTION test_refuse_recommendation()")
+        connections.close_all()
+
+
+# How many times ANALYZE (not autovacuum's) ran on the recommendations.
+STATISTICS_RUNS = "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'recommendations_recommendation'"
+
+
+def test_a_large_import_refreshes_the_planner_statistics(tmp_path, committed):
+    state = committed.a.state
+    records = [uhri_record(n, Countries=[state.name]) for n in range(1, 1201)]
+    path = write_json(tmp_path, records)
+    with connections["owner"].cursor() as cursor:
+        cursor.execute(STATISTICS_RUNS)
+        (before,) = cursor.fetchone()
+    try:
+        with state_context(state):
+            job = ImportJob.objects.create(state=state, format="uhri-json", filename=path.name)
+            options = parse_options_for(state)
+        with path.open("rb") as fileobj:
+            job = import_job_run(state=state, job_id=job.pk, fileobj=fileobj, options=options)
+        assert (job.status, job.created) == (ImportJob.Status.SUCCEEDED, 1200)
+        with connections["owner"].cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(STATISTICS_RUNS)
+            (after,) = cursor.fetchone()
+        assert after == before + 1
+    finally:
         connections.close_all()
