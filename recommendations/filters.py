@@ -1,5 +1,6 @@
 """Filters of the recommendation lists (workspace pages and API share them)."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -106,7 +107,7 @@ class RecommendationFilter(filters.FilterSet):
         # The goal named on its own, or any of its targets.
         if not value:
             return queryset
-        targets = list(SdgTarget.objects.filter(goal=value).values_list("pk", flat=True))
+        targets = ArraySubquery(SdgTarget.objects.filter(goal=value).values("pk"))
         return queryset.filter(Q(sdg_goal_ids__contains=[value.pk]) | Q(sdg_target_ids__overlap=targets))
 
     def filter_to_review(self, queryset, name, value):

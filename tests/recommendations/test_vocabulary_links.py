@@ -10,7 +10,7 @@ from django.db import DataError, IntegrityError, transaction
 
 from recommendations.filters import RecommendationFilter
 from recommendations.imports import IMPORTED_FIELDS, _Writer
-from recommendations.models import Mechanism, Recommendation, SdgGoal, SdgTarget, Theme
+from recommendations.models import Mechanism, Recommendation, SdgTarget, Theme
 from tenants.models import HistoryEntry
 from tenants.scoping import state_context
 from tests.recommendations.test_api import api, sign_in
@@ -31,10 +31,8 @@ def test_a_goal_named_alone_is_kept_and_the_goal_filter_finds_it_and_its_targets
         assert [goal.number for goal in alone.sdg_goals] == [4]
         assert alone.sdg_target_ids == []
         assert not alone.review_flags
-        goal = SdgGoal.objects.get(number=4)
         found = RecommendationFilter({"sdg_goal": "4"}, queryset=Recommendation.objects.all()).qs
         assert sorted(r.paragraph for r in found) == ["121.1", "121.2"]
-        assert goal.pk in alone.sdg_goal_ids
 
 
 def test_a_change_of_themes_shows_in_the_recommendations_own_history_entry(tmp_path, slovenia):
@@ -108,9 +106,8 @@ def test_the_writer_hands_a_database_error_back_and_nothing_is_kept(slovenia):
             row = (None, "uhri:x", "x", "not-a-number") + (None,) * (len(IMPORTED_FIELDS) - 3)
             writer.write([row], [])
             writer.close()
+        # Nothing kept, and the connection is usable again afterwards.
         assert not Recommendation.objects.exists()
-        # The connection is usable again afterwards.
-        assert Recommendation.objects.count() == 0
 
 
 def test_the_api_reads_and_writes_vocabularies_by_label(client, planted):
