@@ -14,6 +14,16 @@ from tenants.api import StateAPIMixin
 
 TEXT_FIELDS = ["text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans"]
 LINK_FIELDS = ["themes", "affected_groups", "sdg_targets", "sdg_goals", "recommending_countries"]
+CURATION_FIELDS = [
+    "cluster_ids",
+    "primary_cluster",
+    "lead_entity",
+    "supporting_entity_ids",
+    "priority_score",
+    "priority_factors",
+    "priority_derived",
+    "related_group",
+]
 # The name of an entry in each interface language: any of them is accepted on input.
 NAME_FIELDS = ["name", *(f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES)]
 
@@ -104,9 +114,11 @@ class RecommendationSerializer(serializers.ModelSerializer):
             "published",
             *LINK_FIELDS,
             "review_flags",
+            *CURATION_FIELDS,
             "updated_at",
         ]
-        read_only_fields = ["id", "external_id", "review_flags"]
+        # Curation is changed in the workspace (one at a time or in bulk), read here by id.
+        read_only_fields = ["id", "external_id", "review_flags", *CURATION_FIELDS]
 
     def validate(self, data):
         texts = [data.get(name, getattr(self.instance, name, None)) for name in TEXT_FIELDS]

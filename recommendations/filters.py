@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 
 from recommendations.models import (
     AffectedGroup,
+    Cluster,
+    Entity,
     Mechanism,
     Position,
     Recommendation,
@@ -39,6 +41,7 @@ SORTS = {
     "symbol": ("symbol", "paragraph", "id"),
     "mechanism": ("mechanism__code", "symbol", "paragraph", "id"),
     "position": ("position", "symbol", "paragraph", "id"),
+    "-priority": ("-priority_score", "-issued_on", "symbol", "paragraph", "id"),
 }
 SEARCHED_FIELDS = ("text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans", "symbol", "paragraph")
 
@@ -69,6 +72,17 @@ class RecommendationFilter(filters.FilterSet):
     year = filters.NumberFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
     published = filters.BooleanFilter(label=_("Published"))
     to_review = filters.BooleanFilter(label=_("Has something to review"), method="filter_to_review")
+    # Curation. The State's own entities and clusters (callables: read in the request's scope).
+    entity = IdMultipleChoiceFilter(
+        label=_("Responsible entity"), queryset=lambda request: Entity.objects.all(), method="filter_entity"
+    )
+    cluster = IdMultipleChoiceFilter(
+        label=_("Cluster"), queryset=lambda request: Cluster.objects.all(), method="filter_cluster"
+    )
+    unassigned = filters.BooleanFilter(label=_("Without a responsible entity"), method="filter_unassigned")
+    unclustered = filters.BooleanFilter(label=_("In no cluster"), method="filter_unclustered")
+    priority = filters.NumberFilter(label=_("Priority at least"), field_name="priority_score", lookup_expr="gte")
+    related = filters.BooleanFilter(label=_("In a group of related recommendations"), method="filter_related")
     sort = filters.ChoiceFilter(
         label=_("Sort by"),
         empty_label=None,
@@ -78,6 +92,7 @@ class RecommendationFilter(filters.FilterSet):
             ("symbol", _("Document symbol")),
             ("mechanism", _("Mechanism")),
             ("position", _("Position")),
+            ("-priority", _("Highest priority first")),
         ],
         method="sort_by",
     )
@@ -114,6 +129,34 @@ class RecommendationFilter(filters.FilterSet):
         if value is None:
             return queryset
         return queryset.exclude(review_flags=[]) if value else queryset.filter(review_flags=[])
+
+    def filter_entity(self, queryset, name, value):
+        # Lead or supporting.
+        if not value:
+            return queryset
+        ids = [entity.pk for entity in value]
+        return queryset.filter(Q(lead_entity__in=ids) | Q(supporting_entity_ids__overlap=ids))
+
+    def filter_cluster(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(cluster_ids__overlap=[cluster.pk for cluster in value])
+
+    def filter_unassigned(self, queryset, name, value):
+        if value is None:
+            return queryset
+        unassigned = Q(lead_entity__isnull=True, supporting_entity_ids=[])
+        return queryset.filter(unassigned) if value else queryset.exclude(unassigned)
+
+    def filter_unclustered(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(cluster_ids=[]) if value else queryset.exclude(cluster_ids=[])
+
+    def filter_related(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.filter(related_group__isnull=not value)
 
     def sort_by(self, queryset, name, value):
         return queryset.order_by(*SORTS.get(value, SORTS["-issued_on"]))

@@ -37,6 +37,7 @@ from recommendations.importers.registry import ParseOptions, detect_format, iter
 from recommendations.importers.tabular import FieldMapping
 from recommendations.mappings import mapping_for, preset_names, saved_mapping_names
 from recommendations.models import Country, ImportJob, Mechanism, Recommendation
+from recommendations.priority import MARGINALISED_IDS_SQL, score_sql
 from recommendations.vocabularies import VocabularyIndex
 from tenants.jobs import enqueue
 from tenants.models import State
@@ -393,14 +394,23 @@ class _Writer:
                 f" SELECT id, {columns} FROM {table} WITH NO DATA"
             )
         self.copy_sql = f"COPY {STAGING_TABLE} (id, {columns}) FROM STDIN"
+        # The derived priority factor of affected groups is written with the row, so a change
+        # stays one history entry (recommendations.priority).
+        marginalised = (
+            f"CASE WHEN s.affected_group_ids && {MARGINALISED_IDS_SQL}"
+            " THEN ARRAY['marginalised_groups'] ELSE ARRAY[]::text[] END::varchar(30)[]"
+        )
         self.insert_sql = (
-            f"INSERT INTO {table} (state_id, published, created_at, updated_at, {columns})"
-            f" SELECT %s, false, %s, %s, {columns} FROM {STAGING_TABLE} WHERE id IS NULL"
+            f"INSERT INTO {table} (state_id, published, created_at, updated_at, priority_derived, priority_score,"
+            f" {columns}) SELECT %s, false, %s, %s, {marginalised}, {score_sql(marginalised)}, {columns}"
+            f" FROM {STAGING_TABLE} s WHERE id IS NULL"
         )
         assignments = ", ".join(f"{name} = s.{name}" for name in IMPORTED_FIELDS)
+        derived = f"(array_remove(r.priority_derived, 'marginalised_groups') || {marginalised})"
         self.update_sql = (
-            f"UPDATE {table} r SET {assignments}, updated_at = %s FROM {STAGING_TABLE} s"
-            " WHERE s.id IS NOT NULL AND r.id = s.id"
+            f"UPDATE {table} r SET {assignments}, updated_at = %s, priority_derived = {derived},"
+            f" priority_score = {score_sql(f'r.priority_factors || {derived}')}"
+            f" FROM {STAGING_TABLE} s WHERE s.id IS NOT NULL AND r.id = s.id"
         )
         # The writer uses the database driver's connection itself: Django's cursor wrappers
         # (pghistory's among them) keep per-thread state. pghistory's context is already set for
@@ -500,6 +510,11 @@ def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: Par
         # table); a function of the owner's does it (migration 0010).
         with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
             cursor.execute("SELECT nrtd_analyze_recommendations()")
+    if not job.dry_run and job.status == ImportJob.Status.SUCCEEDED and job.created + job.updated:
+        # New or changed texts: look again for related recommendations (recommendations.suggestions).
+        from recommendations.tasks import related_suggest_task
+
+        enqueue(related_suggest_task, state)
     return job
 
 

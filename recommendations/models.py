@@ -66,6 +66,10 @@ class Theme(Vocabulary):
 
 
 class AffectedGroup(Vocabulary):
+    # Disadvantaged or marginalised groups raise a recommendation's priority (recommendations.priority);
+    # professional groups (judges, police, public officials, media...) do not.
+    marginalised = models.BooleanField(_("disadvantaged or marginalised"), default=True)
+
     class Meta(Vocabulary.Meta):
         verbose_name = _("affected group")
         verbose_name_plural = _("affected groups")
@@ -140,17 +144,101 @@ class Entity(StateOwned):
 
 
 class FocalPoint(StateOwned):
-    """A focal point's binding to an entity they report for."""
+    """A focal point's binding to an entity they report for (a person may serve several)."""
 
-    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="focal_points")
-    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="focal_points")
+    class Kind(models.TextChoices):
+        SENIOR = "senior", _("Senior focal point")
+        TECHNICAL = "technical", _("Technical focal point")
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("person")
+    )
+    entity = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="focal_points", verbose_name=_("entity"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.TECHNICAL)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("focal point")
         verbose_name_plural = _("focal points")
+        ordering = ["kind", "id"]
         constraints = [
             models.UniqueConstraint(fields=["state", "membership", "entity"], name="focal_point_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.membership.user} ({self.get_kind_display()})"
+
+
+class Cluster(StateOwned):
+    """The secretariat's own thematic group of recommendations (a recommendation may sit in several)."""
+
+    name = models.CharField(_("name"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    # Where a seeded cluster came from ("theme:12", "sdg:4"), so seeding again adds to it.
+    source = models.CharField(_("seeded from"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        ordering = ["position", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "name"], name="cluster_unique_name_per_state"),
+            models.UniqueConstraint(
+                fields=["state", "source"], condition=~models.Q(source=""), name="cluster_unique_source_per_state"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RelatedGroup(StateOwned):
+    """Recommendations the secretariat confirmed ask the same thing (members point here)."""
+
+    created_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("group of related recommendations")
+        verbose_name_plural = _("groups of related recommendations")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
+
+
+class RelatedSuggestion(StateOwned):
+    """A group of recommendations the suggester (recommendations.related) thinks ask the same thing.
+
+    Open until the secretariat confirms it (it becomes a RelatedGroup, and the suggestion is
+    deleted) or rejects it (kept, so the same group is not suggested again).
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("To review")
+        REJECTED = "rejected", _("Rejected")
+
+    recommendation_ids = ArrayField(models.BigIntegerField(), verbose_name=_("recommendations"))
+    score = models.FloatField(_("similarity"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("suggested group of related recommendations")
+        verbose_name_plural = _("suggested groups of related recommendations")
+        ordering = ["-score", "id"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"
 
 
 class Position(models.TextChoices):
@@ -203,6 +291,51 @@ class Recommendation(StateOwned):
     recommending_country_ids = ArrayField(
         models.BigIntegerField(), default=list, blank=True, verbose_name=_("recommending States")
     )
+    # Curation (issue 4), never written by an import. Arrays for the same reason as above: a bulk
+    # action is one UPDATE and one history entry per recommendation it changes.
+    cluster_ids = ArrayField(
+        models.BigIntegerField(), default=list, db_default=[], blank=True, verbose_name=_("clusters")
+    )
+    primary_cluster = models.ForeignKey(
+        Cluster,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("primary cluster"),
+    )
+    lead_entity = models.ForeignKey(
+        Entity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_recommendations",
+        verbose_name=_("lead entity"),
+    )
+    supporting_entity_ids = ArrayField(
+        models.BigIntegerField(), default=list, db_default=[], blank=True, verbose_name=_("supporting entities")
+    )
+    # Priority factors (recommendations.priority): those people set, those derived from the data,
+    # and the score they add up to, stored so lists sort and filter by it.
+    priority_factors = ArrayField(
+        models.CharField(max_length=30), default=list, db_default=[], blank=True, verbose_name=_("priority factors")
+    )
+    priority_derived = ArrayField(
+        models.CharField(max_length=30),
+        default=list,
+        db_default=[],
+        blank=True,
+        verbose_name=_("derived priority factors"),
+    )
+    priority_score = models.PositiveSmallIntegerField(_("priority"), default=0, db_default=0)
+    related_group = models.ForeignKey(
+        RelatedGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+        verbose_name=_("related recommendations"),
+    )
     # How imports recognise this recommendation again: "uhri:<annotation id>", else
     # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (recommendations.imports).
     import_key = models.CharField(_("import key"), max_length=200, blank=True)
@@ -239,6 +372,8 @@ class Recommendation(StateOwned):
             GinIndex(fields=["affected_group_ids"], name="recommendation_groups_gin"),
             GinIndex(fields=["sdg_target_ids"], name="recommendation_targets_gin"),
             GinIndex(fields=["sdg_goal_ids"], name="recommendation_goals_gin"),
+            GinIndex(fields=["cluster_ids"], name="recommendation_clusters_gin"),
+            GinIndex(fields=["supporting_entity_ids"], name="recommendation_supporting_gin"),
         ]
 
     def __str__(self) -> str:
@@ -265,6 +400,38 @@ class Recommendation(StateOwned):
     @property
     def recommending_countries(self) -> models.QuerySet[Country]:
         return Country.objects.filter(pk__in=self.recommending_country_ids)
+
+    @property
+    def clusters(self) -> models.QuerySet[Cluster]:
+        return Cluster.objects.filter(pk__in=self.cluster_ids)
+
+    @property
+    def supporting_entities(self) -> models.QuerySet[Entity]:
+        return Entity.objects.filter(pk__in=self.supporting_entity_ids)
+
+
+class SavedView(StateOwned):
+    """A named filter of the recommendation list, kept by a person and shared within the State if they wish."""
+
+    name = models.CharField(_("name"), max_length=100)
+    # The list's query string, as the filter form writes it ("mechanism=CRC&theme=12").
+    query = models.CharField(_("filters"), max_length=2000, blank=True)
+    owner = models.ForeignKey("tenants.User", on_delete=models.CASCADE, related_name="+", verbose_name=_("kept by"))
+    shared = models.BooleanField(
+        _("shared"), default=False, help_text=_("Everyone in the State sees it in their list of views.")
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["state", "owner", "name"], name="saved_view_unique_name_per_owner"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # Each vocabulary a recommendation links to: the model, and the array field holding its ids.

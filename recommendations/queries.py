@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, RelatedSuggestion
 from tenants.models import HistoryEntry, State, User
 
 
@@ -24,3 +24,13 @@ def recommendation_history(recommendation: Recommendation) -> QuerySet[HistoryEn
         .select_related("context")
         .order_by("-changed_at", "-id")
     )
+
+
+def curation_backlog() -> dict[str, int]:
+    """What the secretariat still has to do: unassigned and unclustered recommendations, suggestions to review."""
+    counts = Recommendation.objects.aggregate(
+        unassigned=Count("pk", filter=Q(lead_entity__isnull=True, supporting_entity_ids=[])),
+        unclustered=Count("pk", filter=Q(cluster_ids=[])),
+    )
+    counts["suggestions"] = RelatedSuggestion.objects.filter(status=RelatedSuggestion.Status.OPEN).count()
+    return counts

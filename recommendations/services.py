@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommendations.models import VOCABULARY_LINKS, Recommendation
+from recommendations.priority import derived_for_update, score_of
 from tenants.models import State
 
 
@@ -23,11 +24,18 @@ def _set_links(recommendation: Recommendation, links: dict[str, Any]) -> None:
         setattr(recommendation, field, list(dict.fromkeys(entry.pk for entry in entries)))
 
 
+def _derive_priority(recommendation: Recommendation) -> None:
+    """Refresh the priority factor the affected groups give, in the same save (one history entry)."""
+    recommendation.priority_derived = derived_for_update(recommendation, recommendation.affected_group_ids)
+    recommendation.priority_score = score_of([*recommendation.priority_factors, *recommendation.priority_derived])
+
+
 @transaction.atomic
 def recommendation_create(*, state: State, values: dict[str, Any], links: dict[str, Any]) -> Recommendation:
     """Create a recommendation by hand. Side effects: history by trigger."""
     recommendation = Recommendation(state=state, **values)
     _set_links(recommendation, links)
+    _derive_priority(recommendation)
     recommendation.save()
     return recommendation
 
@@ -47,6 +55,7 @@ def recommendation_update(
     for name, value in values.items():
         setattr(current, name, value)
     _set_links(current, links)
+    _derive_priority(current)
     current.updated_at = timezone.now()
     current.save()
     return current

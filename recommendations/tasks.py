@@ -29,3 +29,11 @@ def uhri_fetch_task(state, job_id: int) -> str:
     from recommendations.uhri_fetch import uhri_client, uhri_fetch_run
 
     return uhri_fetch_run(state=state, job_id=job_id, client=uhri_client()).status
+
+
+@state_task()
+def related_suggest_task(state) -> int:
+    """Look for groups of related recommendations in the State's data; returns how many are open."""
+    from recommendations.suggestions import related_suggestions_refresh
+
+    return related_suggestions_refresh(state=state)

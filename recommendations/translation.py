@@ -1,6 +1,16 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from recommendations.models import AffectedGroup, Country, Entity, Mechanism, Recommendation, SdgGoal, SdgTarget, Theme
+from recommendations.models import (
+    AffectedGroup,
+    Cluster,
+    Country,
+    Entity,
+    Mechanism,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 
 
 @register(Mechanism)
@@ -11,6 +21,11 @@ class MechanismTranslation(TranslationOptions):
 @register(Entity)
 class EntityTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(Cluster)
+class ClusterTranslation(TranslationOptions):
+    fields = ("name", "description")
 
 
 @register(Recommendation)

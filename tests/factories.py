@@ -12,6 +12,7 @@ import factory
 
 from recommendations.models import (
     AffectedGroup,
+    Cluster,
     ColumnMapping,
     Country,
     Entity,
@@ -20,6 +21,9 @@ from recommendations.models import (
     Mechanism,
     Position,
     Recommendation,
+    RelatedGroup,
+    RelatedSuggestion,
+    SavedView,
     SdgTarget,
     Theme,
 )
@@ -62,6 +66,10 @@ class PlantedState:
     unpublished: Recommendation
     import_job: ImportJob
     column_mapping: ColumnMapping
+    cluster: Cluster
+    related_suggestion: RelatedSuggestion
+    focal_point: FocalPoint | None = None
+    saved_view: SavedView | None = None
     people: dict[str, User] = field(default_factory=dict)
 
 
@@ -94,6 +102,9 @@ def _plant_state(
     with state_context(state):
         entity = Entity.objects.create(state=state, name=f"Ministry of Justice of {name} {marker}".strip())
         Entity.objects.create(state=state, name=f"Ministry of Education of {name} {marker}".strip(), parent=entity)
+        cluster = Cluster.objects.create(
+            state=state, name=f"Justice and the rule of law {marker}".strip(), description=f"{name} {marker}".strip()
+        )
         published = Recommendation.objects.create(
             state=state,
             mechanism=mechanism,
@@ -108,6 +119,9 @@ def _plant_state(
             affected_group_ids=[AffectedGroup.objects.first().pk],
             sdg_target_ids=[SdgTarget.objects.first().pk],
             recommending_country_ids=[Country.objects.first().pk],
+            cluster_ids=[cluster.pk],
+            primary_cluster=cluster,
+            lead_entity=entity,
         )
         unpublished = Recommendation.objects.create(
             state=state,
@@ -132,7 +146,12 @@ def _plant_state(
             description=f"The layout of the {name} ministries' sheet {marker}".strip(),
             fields={"text": {"column": "Recommendation"}, "position": {"column": "Response"}},
         )
+        RelatedGroup.objects.create(state=state)
+        related_suggestion = RelatedSuggestion.objects.create(
+            state=state, recommendation_ids=sorted([published.pk, unpublished.pk]), score=0.5
+        )
     people = {}
+    focal_point = None
     for role_name, role in (
         ("admin", Role.STATE_ADMIN),
         ("secretariat", Role.SECRETARIAT),
@@ -143,8 +162,16 @@ def _plant_state(
         membership = membership_set(state=state, user=user, role=role)
         if role == Role.FOCAL_POINT:
             with state_context(state):
-                FocalPoint.objects.create(state=state, membership=membership, entity=entity)
+                focal_point = FocalPoint.objects.create(state=state, membership=membership, entity=entity)
         people[role_name] = user
+    with state_context(state):
+        saved_view = SavedView.objects.create(
+            state=state,
+            name=f"Supported {marker}".strip(),
+            query="position=supported",
+            owner=people["admin"],
+            shared=True,
+        )
     return PlantedState(
         state=state,
         entity=entity,
@@ -152,6 +179,10 @@ def _plant_state(
         unpublished=unpublished,
         import_job=import_job,
         column_mapping=column_mapping,
+        cluster=cluster,
+        related_suggestion=related_suggestion,
+        focal_point=focal_point,
+        saved_view=saved_view,
         people=people,
     )
 

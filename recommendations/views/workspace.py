@@ -3,10 +3,13 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, FormView, ListView
 
+from recommendations.curation_forms import BulkActionForm
 from recommendations.filters import RecommendationFilter
 from recommendations.forms import RecommendationForm
+from recommendations.priority import reasons_for
 from recommendations.queries import recommendation_history, recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
+from recommendations.views.curation import saved_views_for
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -19,7 +22,7 @@ class RecommendationListView(StatePermissionMixin, ListView):
     def get_queryset(self):
         self.filterset = RecommendationFilter(
             self.request.GET or None,
-            queryset=recommendations_visible_to(self.request.user, self.request.state),
+            queryset=recommendations_visible_to(self.request.user, self.request.state).select_related("lead_entity"),
             request=self.request,
         )
         if self.filterset.is_bound and not self.filterset.is_valid():
@@ -29,7 +32,13 @@ class RecommendationListView(StatePermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(filter=self.filterset, query=query.urlencode(), **kwargs)
+        return super().get_context_data(
+            filter=self.filterset,
+            query=query.urlencode(),
+            saved_views=saved_views_for(self.request),
+            bulk_form=BulkActionForm(),
+            **kwargs,
+        )
 
 
 class RecommendationDetailView(StatePermissionMixin, DetailView):
@@ -39,11 +48,27 @@ class RecommendationDetailView(StatePermissionMixin, DetailView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(
-            recommendations_visible_to(self.request.user, self.request.state), pk=self.kwargs["pk"]
+            recommendations_visible_to(self.request.user, self.request.state).select_related(
+                "lead_entity", "primary_cluster"
+            ),
+            pk=self.kwargs["pk"],
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(history=recommendation_history(self.object)[:50], **kwargs)
+        recommendation = self.object
+        related = []
+        if recommendation.related_group_id:
+            related = (
+                recommendations_visible_to(self.request.user, self.request.state)
+                .filter(related_group_id=recommendation.related_group_id)
+                .exclude(pk=recommendation.pk)
+            )
+        return super().get_context_data(
+            history=recommendation_history(recommendation)[:50],
+            reasons=reasons_for(recommendation),
+            related=related,
+            **kwargs,
+        )
 
 
 class RecommendationFormMixin(StatePermissionMixin):

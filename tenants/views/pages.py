@@ -22,6 +22,14 @@ class WorkspaceHomeView(StatePermissionMixin, TemplateView):
     permission_required = "tenants.view_workspace"
     template_name = "tenants/workspace_home.html"
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.user.has_perm("recommendations.curate_recommendation", self.request.state):
+            from recommendations.queries import curation_backlog
+
+            context["curation"] = curation_backlog()
+        return context
+
 
 class MemberListView(StatePermissionMixin, ListView):
     permission_required = "tenants.view_members"

@@ -123,3 +123,19 @@ def test_schema_describes_the_filters(client):
     parameters = {parameter["name"] for parameter in listing["get"]["parameters"]}
     assert {"mechanism", "theme", "sdg_goal", "sdg_target", "affected_group", "position", "q", "sort"} <= parameters
     assert "post" in listing
+
+
+def test_curation_is_read_with_its_filters(client, planted):
+    sign_in(client, planted.a.people["observer"])
+    a = planted.a
+    assert ids(client.get(api(a.state), {"entity": a.entity.pk})) == [a.published.pk]
+    assert ids(client.get(api(a.state), {"unclustered": "true"})) == [a.unpublished.pk]
+    row = client.get(f"{api(a.state)}{a.published.pk}/").json()
+    assert {name: row[name] for name in ("cluster_ids", "primary_cluster", "lead_entity", "related_group")} == {
+        "cluster_ids": [a.cluster.pk],
+        "primary_cluster": a.cluster.pk,
+        "lead_entity": a.entity.pk,
+        "related_group": None,
+    }
+    # Another State's entity is not a valid filter value here.
+    assert client.get(api(a.state), {"entity": planted.b.entity.pk}).status_code == 400

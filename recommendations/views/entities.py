@@ -1,0 +1,170 @@
+"""Responsible entities and their focal points."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
+
+from recommendations.curation_forms import EntityForm, FocalPointInviteForm
+from recommendations.entities import EntityInUse, entity_delete, entity_uses, focal_point_invite, focal_point_remove
+from recommendations.models import Entity, FocalPoint, Recommendation
+from tenants.views.mixins import StatePermissionMixin
+
+
+def entity_tree(entities: list[Entity]) -> list[tuple[Entity, int]]:
+    """Entities in tree order (parents before their parts), with their depth."""
+    children: dict[int | None, list[Entity]] = {}
+    for entity in entities:
+        children.setdefault(entity.parent_id, []).append(entity)
+    ordered: list[tuple[Entity, int]] = []
+    seen: set[int] = set()
+
+    def walk(parent: int | None, depth: int) -> None:
+        for entity in children.get(parent, []):
+            if entity.pk not in seen:
+                seen.add(entity.pk)
+                ordered.append((entity, depth))
+                walk(entity.pk, depth + 1)
+
+    walk(None, 0)
+    return ordered
+
+
+class EntityListView(StatePermissionMixin, ListView):
+    permission_required = "recommendations.view_recommendation"
+    template_name = "recommendations/entity_list.html"
+
+    def get_queryset(self):
+        return Entity.objects.annotate(focal_point_count=Count("focal_points")).order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # order_by(): the default order (set explicitly by modeltranslation) would be grouped by too.
+        lead = dict(
+            Recommendation.objects.exclude(lead_entity=None)
+            .order_by()
+            .values_list("lead_entity")
+            .annotate(n=Count("pk"))
+            .values_list("lead_entity", "n")
+        )
+        rows = entity_tree(list(context["object_list"]))
+        context["rows"] = [(entity, depth, lead.get(entity.pk, 0)) for entity, depth in rows]
+        return context
+
+
+class EntityFormView(StatePermissionMixin, FormView):
+    permission_required = "recommendations.manage_entities"
+    template_name = "recommendations/entity_form.html"
+    form_class = EntityForm
+    entity = None
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.entity or Entity(state=self.request.state)}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entity=self.entity, **kwargs)
+
+    def form_valid(self, form):
+        entity = form.save()
+        messages.success(self.request, _("The entity “%(name)s” was saved.") % {"name": entity})
+        return redirect("workspace:entity-detail", state_slug=self.request.state.slug, pk=entity.pk)
+
+
+class EntityCreateView(EntityFormView):
+    pass
+
+
+class EntityObjectMixin:
+    def dispatch(self, request, *args, **kwargs):
+        self.entity = get_object_or_404(Entity.objects.all(), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EntityEditView(EntityObjectMixin, EntityFormView):
+    pass
+
+
+class EntityDetailView(EntityObjectMixin, StatePermissionMixin, DetailView):
+    permission_required = "recommendations.view_recommendation"
+    template_name = "recommendations/entity_detail.html"
+    context_object_name = "entity"
+
+    def get_object(self, queryset=None):
+        return self.entity
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            focal_points=self.entity.focal_points.select_related("membership__user"),
+            children=self.entity.children.all(),
+            uses=entity_uses(self.entity),
+            invite_form=FocalPointInviteForm(),
+            **kwargs,
+        )
+
+
+class EntityDeleteView(EntityObjectMixin, StatePermissionMixin, View):
+    permission_required = "recommendations.manage_entities"
+
+    def post(self, request, *args, **kwargs):
+        try:
+            entity_delete(entity=self.entity)
+        except EntityInUse as error:
+            uses = error.args[0]
+            messages.error(
+                request,
+                _(
+                    "“%(name)s” cannot be deleted: %(recommendations)d recommendations are assigned to it and "
+                    "%(children)d entities are part of it. Reassign them first."
+                )
+                % {"name": self.entity, **uses},
+            )
+            return redirect("workspace:entity-detail", state_slug=request.state.slug, pk=self.entity.pk)
+        messages.success(request, _("The entity was deleted."))
+        return redirect("workspace:entity-list", state_slug=request.state.slug)
+
+
+class FocalPointInviteView(EntityObjectMixin, StatePermissionMixin, FormView):
+    permission_required = "recommendations.manage_entities"
+    template_name = "recommendations/focal_point_form.html"
+    form_class = FocalPointInviteForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(entity=self.entity, **kwargs)
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        focal_point, created = focal_point_invite(
+            state=self.request.state,
+            entity=self.entity,
+            email=data["email"],
+            name=data["name"],
+            kind=data["kind"],
+            base_url=self.request.build_absolute_uri("/").rstrip("/"),
+        )
+        if created:
+            text = _("%(email)s is now a focal point of %(entity)s and was sent a link to choose a password.")
+        else:
+            text = _("%(email)s is now a focal point of %(entity)s and was told by e-mail.")
+        messages.success(self.request, text % {"email": focal_point.membership.user.email, "entity": self.entity})
+        return redirect("workspace:entity-detail", state_slug=self.request.state.slug, pk=self.entity.pk)
+
+
+class FocalPointRemoveView(StatePermissionMixin, View):
+    permission_required = "recommendations.manage_entities"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.focal_point = get_object_or_404(FocalPoint.objects.select_related("membership__user"), pk=kwargs["pk"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        entity_id = self.focal_point.entity_id
+        focal_point_remove(focal_point=self.focal_point)
+        messages.success(
+            request,
+            _("%(person)s is no longer a focal point of this entity.") % {"person": self.focal_point.membership.user},
+        )
+        return redirect("workspace:entity-detail", state_slug=request.state.slug, pk=entity_id)
