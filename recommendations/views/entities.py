@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import CharField, Count
+from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -39,7 +42,13 @@ class EntityListView(StatePermissionMixin, ListView):
     template_name = "recommendations/entity_list.html"
 
     def get_queryset(self):
-        return Entity.objects.annotate(focal_point_count=Count("focal_points")).order_by("name")
+        # By the name as shown: in the current language, else the first language it has (as
+        # modeltranslation falls back), not with the untranslated ones last.
+        current = get_language().replace("-", "_")
+        columns = [f"name_{current}", *(f"name_{code.replace('-', '_')}" for code, _n in settings.LANGUAGES)]
+        return Entity.objects.annotate(focal_point_count=Count("focal_points")).order_by(
+            Lower(Coalesce(*dict.fromkeys(columns), output_field=CharField())), "pk"
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
