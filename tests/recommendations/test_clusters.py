@@ -490,9 +490,9 @@ def test_seeding_from_sdg_goals_takes_goals_and_their_targets(client, planted):
             sdg_goal_ids=[goal16.pk],
             sdg_target_ids=[SdgTarget.objects.get(code="16.2").pk, SdgTarget.objects.get(code="4.1").pk],
         )
-    # Run by a French reader: the names are stored in every language all the same.
+    # Run by a French reader (who reads the outcome in French): the names are stored in every language.
     assert seed(client, state, "sdg_goals", HTTP_ACCEPT_LANGUAGE="fr") == [
-        "3 clusters were created and 3 recommendations were put in clusters."
+        "Groupes thématiques créés\u00a0: 3\u00a0; recommandations placées dans des groupes thématiques\u00a0: 3."
     ]
     with state_context(state):
         seeded = Cluster.objects.exclude(pk=planted.a.cluster.pk).order_by("pk")
