@@ -34,13 +34,14 @@ def _items(state: State) -> tuple[list[Item], dict[int, int | None]]:
         "pk",
         "mechanism__code",
         "symbol",
+        "paragraph",
         "theme_ids",
         "affected_group_ids",
         "sdg_target_ids",
         "related_group_id",
         *columns,
     )
-    for pk, mechanism, symbol, themes, affected, targets, group, *texts in rows.iterator(chunk_size=2000):
+    for pk, mechanism, symbol, paragraph, themes, affected, targets, group, *texts in rows.iterator(chunk_size=2000):
         text = next((t for t in texts if t), "")
         if not text:
             continue
@@ -49,7 +50,7 @@ def _items(state: State) -> tuple[list[Item], dict[int, int | None]]:
             + [f"group:{labels['group'].get(i, i)}" for i in affected]
             + [f"sdg:{labels['sdg'].get(i, i)}" for i in targets]
         )
-        items.append(Item(id=pk, text=text, mechanism=mechanism or "", session=symbol, tags=tags))
+        items.append(Item(id=pk, text=text, mechanism=mechanism or "", session=symbol, paragraph=paragraph, tags=tags))
         groups[pk] = group
     return items, groups
 

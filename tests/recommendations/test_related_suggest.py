@@ -15,7 +15,9 @@ from recommendations.related import (
     Suggestion,
     action_class,
     analyse,
+    neighbours,
     normalise,
+    paragraph_position,
     suggest_groups,
     tag_profiles,
     tag_similarity,
@@ -391,3 +393,88 @@ def test_different_acts_on_the_same_problem_score_lower_and_the_same_act_keeps_i
     assert ids(suggest_groups(items, threshold=0.3)) == [(4, 5)]
     assert suggest_groups(items, threshold=0.3)[0].score == 1.0
     assert ids(suggest_groups(items, threshold=0.1)) == [(4, 5), (1, 2, 3)]
+
+
+DOMESTIC_VIOLENCE = "Adopt a comprehensive strategy to combat domestic violence (Chile);"
+VIOLENCE_IN_THE_FAMILY = "Take further measures to prevent violence in the family, in particular against women (Peru);"
+OTHER_REQUESTS = [
+    "Ratify the Optional Protocol to the Convention against Torture (France);",
+    "Ensure equal access to quality education for all students (Malaysia);",
+    "Revise the definition of rape in the Criminal Code so that it is based on the absence of consent (Greece);",
+]
+
+
+def paraphrases(first: tuple[str, str] = ("", ""), second: tuple[str, str] = ("", "")) -> list[Item]:
+    """Two near-paraphrases (document symbol, paragraph for each) among unrelated requests."""
+    return [
+        Item(1, DOMESTIC_VIOLENCE, "UPR", first[0], paragraph=first[1]),
+        Item(2, VIOLENCE_IN_THE_FAMILY, "UPR", second[0], paragraph=second[1]),
+    ] + [Item(3 + index, text) for index, text in enumerate(OTHER_REQUESTS)]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "position"),
+    [
+        ("121.2", (121, 2)),
+        ("137.197", (137, 197)),
+        ("28(b)", (28, 2)),
+        ("28 (b) (ii)", (28, 2, 2)),
+        ("79(a)(iv)", (79, 1, 4)),
+        ("17", (17,)),
+        ("", ()),
+        ("Add.1", ()),
+    ],
+)
+def test_a_paragraph_number_as_a_sortable_position(paragraph, position):
+    assert paragraph_position(paragraph) == position
+
+
+def test_neighbours_are_close_paragraphs_under_one_main_paragraph_of_one_document():
+    items = [
+        Item(1, "a", session="A/HRC/34/15", paragraph="121.1"),
+        Item(2, "b", session="A/HRC/34/15", paragraph="121.2"),
+        Item(3, "c", session="A/HRC/34/15", paragraph="121.4"),
+        Item(4, "d", session="A/HRC/34/15", paragraph="122.1"),  # another main paragraph
+        Item(5, "e", session="CRC/C/SVN/CO/3-4", paragraph="121.3"),  # another document
+        Item(6, "f", session="A/HRC/34/15", paragraph="121.9"),  # too far
+        Item(7, "g", paragraph="121.3"),  # no document
+    ]
+
+    near = neighbours(items)
+
+    assert set(near) == {(0, 1), (0, 2), (1, 2)}
+    assert near[(0, 1)] == 1.0 > near[(1, 2)] > near[(0, 2)] > 0.0  # 1, 2 and 3 paragraphs apart
+
+
+def test_adjacent_near_paraphrases_are_grouped_at_a_lower_text_similarity():
+    text_alone = suggest_groups(paraphrases(), threshold=0.01)[0].score
+    threshold = text_alone + 0.02
+    adjacent = paraphrases(("A/HRC/34/15", "121.20"), ("A/HRC/34/15", "121.21"))
+    sub_items = paraphrases(("CRC/C/SVN/CO/3-4", "28(b)"), ("CRC/C/SVN/CO/3-4", "28(c)"))
+
+    assert suggest_groups(paraphrases(), threshold=threshold) == []
+    assert ids(suggest_groups(adjacent, threshold=threshold)) == [(1, 2)]
+    assert ids(suggest_groups(sub_items, threshold=threshold)) == [(1, 2)]
+    assert suggest_groups(adjacent, threshold=0.01)[0].score > text_alone
+
+
+def test_the_same_pair_far_apart_or_in_different_documents_is_scored_on_its_text_alone():
+    text_alone = suggest_groups(paraphrases(), threshold=0.01)
+    far_apart = paraphrases(("A/HRC/34/15", "121.2"), ("A/HRC/34/15", "121.40"))
+    other_sections = paraphrases(("A/HRC/34/15", "121.20"), ("A/HRC/34/15", "122.21"))
+    other_documents = paraphrases(("A/HRC/34/15", "121.20"), ("CRC/C/SVN/CO/3-4", "121.21"))
+
+    for items in (far_apart, other_sections, other_documents):
+        assert suggest_groups(items, threshold=0.01) == text_alone
+
+
+def test_an_item_without_paragraph_behaves_as_before():
+    without = [Item(1, DOMESTIC_VIOLENCE, "UPR", "A/HRC/34/15"), Item(2, VIOLENCE_IN_THE_FAMILY, "UPR", "A/HRC/34/15")]
+    one_without = [
+        Item(1, DOMESTIC_VIOLENCE, "UPR", "A/HRC/34/15", paragraph="121.20"),
+        Item(2, VIOLENCE_IN_THE_FAMILY, "UPR", "A/HRC/34/15"),
+    ]
+    plain = [Item(1, DOMESTIC_VIOLENCE), Item(2, VIOLENCE_IN_THE_FAMILY)]
+
+    assert suggest_groups(without, threshold=0.01) == suggest_groups(plain, threshold=0.01)
+    assert suggest_groups(one_without, threshold=0.01) == suggest_groups(plain, threshold=0.01)
