@@ -42,6 +42,8 @@ def cluster_delete(*, cluster: Cluster) -> int:
     """Delete a cluster; its recommendations leave it (another of theirs becomes primary). Returns how many."""
     from recommendations.curation import recommendations_uncluster
 
+    # Locked first: a bulk "add to cluster" in flight (which share-locks the row) finishes before.
+    Cluster.objects.select_for_update().filter(pk=cluster.pk).exists()
     left = recommendations_uncluster(selection=Recommendation.objects.all(), cluster=cluster)
     cluster.delete()
     return left
@@ -80,10 +82,10 @@ def clusters_merge(*, into: Cluster, others: list[Cluster]) -> int:
             primary_cluster_id = CASE WHEN primary_cluster_id = ANY(%(others)s) THEN %(into)s
                                       ELSE primary_cluster_id END,
             updated_at = now()
-        WHERE cluster_ids && %(others)s::bigint[]
+        WHERE state_id = %(state)s AND cluster_ids && %(others)s::bigint[]
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, {"others": other_ids, "into": into.pk})
+        cursor.execute(sql, {"others": other_ids, "into": into.pk, "state": into.state_id})
         changed = cursor.rowcount
     Cluster.objects.filter(pk__in=other_ids).delete()
     return changed
@@ -156,7 +158,7 @@ def clusters_seed(*, state: State, source: str) -> tuple[int, int]:
             Cluster.objects.filter(pk=cluster.pk).update(source=key)
         for column, ids in columns.items():
             mapping.extend((column, vocabulary_id, cluster.pk) for vocabulary_id in ids)
-    return created, _add_by_mapping(mapping)
+    return created, _add_by_mapping(state, mapping)
 
 
 def _same_name(values) -> Q:
@@ -174,12 +176,13 @@ def _name(entry, code: str | None = None) -> str:
     return f"{entry.number} - {name}" if isinstance(entry, SdgGoal) else name
 
 
-def _add_by_mapping(mapping: list[tuple[str, int, int]]) -> int:
+def _add_by_mapping(state: State, mapping: list[tuple[str, int, int]]) -> int:
     """Add each recommendation to the clusters its vocabulary entries map to, in one UPDATE."""
     if not mapping:
         return 0
     parts = []
-    params: dict[str, list] = {}
+    # The State named as well as enforced by row-level security: raw SQL is outside the scoped managers.
+    params: dict[str, object] = {"state": state.pk}
     for column in sorted({column for column, _v, _c in mapping}):
         rows = [(v, c) for col, v, c in mapping if col == column]
         params[f"{column}_v"] = [v for v, _c in rows]
@@ -194,7 +197,7 @@ def _add_by_mapping(mapping: list[tuple[str, int, int]]) -> int:
             SELECT r.id, ARRAY(
                 SELECT x.c FROM ({union}) x WHERE NOT x.c = ANY(r.cluster_ids) ORDER BY x.c
             ) AS added
-            FROM {TABLE} r
+            FROM {TABLE} r WHERE r.state_id = %(state)s
         )
         UPDATE {TABLE} t SET cluster_ids = t.cluster_ids || a.added,
             primary_cluster_id = coalesce(t.primary_cluster_id, a.added[1]), updated_at = now()

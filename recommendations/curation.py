@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.contrib.postgres.fields import ArrayField
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Case, F, Func, Q, Subquery, Value, When
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Now
@@ -41,6 +41,14 @@ def selection_with_related(selection: models.QuerySet[Recommendation]) -> models
     return Recommendation.objects.filter(Q(pk__in=Subquery(ids)) | Q(related_group__in=Subquery(groups)))
 
 
+def hold(instance: models.Model) -> None:
+    """Share-lock an entity's or cluster's row for the transaction: ids of it written into arrays
+    (which no foreign key guards) cannot race its deletion, which takes the row's update lock."""
+    table = instance._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 FROM {table} WHERE id = %s FOR SHARE", [instance.pk])
+
+
 def _target(selection: models.QuerySet[Recommendation]) -> models.QuerySet[Recommendation]:
     # The selection may carry joins, ordering and select_related; the UPDATE needs only its ids.
     return Recommendation.objects.filter(pk__in=Subquery(selection.order_by().values("pk")))
@@ -58,6 +66,7 @@ def recommendations_assign(
     A lead replaces the previous lead and leaves the supporting list; a supporting entity is
     added to it (never beside itself as lead). Returns how many recommendations changed.
     """
+    hold(entity)
     target = _target(selection_with_related(selection) if with_related else selection)
     not_lead = Q(lead_entity__isnull=True) | ~Q(lead_entity=entity)
     if lead:
@@ -85,6 +94,7 @@ def recommendations_cluster(
     *, selection: models.QuerySet[Recommendation], cluster: Cluster, primary: bool = False
 ) -> int:
     """Put the selection in ``cluster``; as their primary cluster when ``primary`` (or when they had none)."""
+    hold(cluster)
     target = _target(selection)
     if not primary:
         changed = target.exclude(cluster_ids__contains=[cluster.pk])
@@ -210,9 +220,8 @@ def recommendations_relate(
         return None
     previous = set(members.exclude(related_group=None).values_list("related_group", flat=True))
     group = RelatedGroup.objects.create(state=state, created_by=user)
-    Recommendation.objects.filter(pk__in=ids).update(related_group=group, updated_at=Now())
+    priority_refresh(state_id=state.pk, recommendation_ids=ids, regroup=ids, group_id=group.pk)
     RelatedGroup.objects.filter(pk__in=previous).delete()
-    priority_refresh(recommendation_ids=ids)
     return group
 
 
@@ -224,7 +233,6 @@ def recommendation_unrelate(*, recommendation: Recommendation) -> None:
         return
     members = list(Recommendation.objects.filter(related_group_id=group_id).values_list("pk", flat=True))
     leaving = members if len(members) <= 2 else [recommendation.pk]
-    Recommendation.objects.filter(pk__in=leaving).update(related_group=None, updated_at=Now())
+    priority_refresh(state_id=recommendation.state_id, recommendation_ids=members, regroup=leaving, group_id=None)
     if len(leaving) == len(members):
         RelatedGroup.objects.filter(pk=group_id).delete()
-    priority_refresh(recommendation_ids=members)

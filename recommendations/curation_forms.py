@@ -102,7 +102,7 @@ def _descendants(entity: Entity) -> set[int]:
 
 
 class FocalPointInviteForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"))
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=FocalPoint.Kind.choices, initial=FocalPoint.Kind.TECHNICAL)
 

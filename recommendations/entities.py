@@ -35,6 +35,8 @@ def entity_uses(entity: Entity) -> dict[str, int]:
 @transaction.atomic
 def entity_delete(*, entity: Entity) -> None:
     """Delete an entity nothing refers to (EntityInUse otherwise); its focal-point bindings go with it."""
+    # Locked first: an assignment in flight (which share-locks the row) finishes before the check.
+    Entity.objects.select_for_update().filter(pk=entity.pk).exists()
     uses = entity_uses(entity)
     if any(uses.values()):
         raise EntityInUse(uses)
@@ -84,6 +86,8 @@ def _invitation(*, state: State, entity: Entity, user: User, base_url: str) -> t
         context["password_url"] = base_url + path
     with translation.override(user.language or state.default_language):
         subject = _("You are a focal point of %(entity)s in %(state)s") % {"entity": entity, "state": state.name}
+        # One line: a name is free text, and a header cannot hold a line break.
+        subject = " ".join(subject.split())
         body = render_to_string("recommendations/email/focal_point_invitation.txt", context)
     return subject, body
 

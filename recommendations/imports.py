@@ -37,7 +37,7 @@ from recommendations.importers.registry import ParseOptions, detect_format, iter
 from recommendations.importers.tabular import FieldMapping
 from recommendations.mappings import mapping_for, preset_names, saved_mapping_names
 from recommendations.models import Country, ImportJob, Mechanism, Recommendation
-from recommendations.priority import MARGINALISED_IDS_SQL, score_sql
+from recommendations.priority import MARGINALISED_IDS_SQL, priority_refresh, score_sql
 from recommendations.vocabularies import VocabularyIndex
 from tenants.jobs import enqueue
 from tenants.models import State
@@ -289,11 +289,19 @@ def recommendations_import(
                 writer.close(quietly=True)
                 raise
             writer.close()
+            if result.updated:
+                # An update may change what a confirmed group of related recommendations spans
+                # (mechanisms, recommending States): its members' derived priority follows.
+                priority_refresh(state_id=state.pk, recommendation_ids=_grouped_ids())
             if dry_run:
                 raise _DryRunRollback
     except _DryRunRollback:
         pass
     return result
+
+
+def _grouped_ids() -> list[int]:
+    return list(Recommendation.objects.filter(related_group__isnull=False).values_list("pk", flat=True))
 
 
 def _prepare_batch(batch, preparer, existing, seen, result: ImportResult) -> tuple[list[tuple], list[tuple]]:

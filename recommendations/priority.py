@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -93,38 +93,60 @@ def derived_for_update(recommendation: Recommendation, affected_group_ids: list[
     return [code for code in FACTORS if code in derived]
 
 
-def priority_refresh(*, recommendation_ids: Iterable[int] | None = None) -> int:
-    """Recompute the derived factors and the score of the State's recommendations (all, or those given).
+def priority_refresh(
+    *,
+    state_id: int | None,
+    recommendation_ids: Iterable[int] | None = None,
+    regroup: Iterable[int] = (),
+    group_id: int | None = None,
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:
+    """Recompute the derived factors and the score of recommendations: the State's (``state_id``;
+    None only for cross-State maintenance under the bypass), all or those given.
 
-    One UPDATE, of the rows whose derived factors or score change only (so history records real
-    changes). Call inside the State's context. Returns how many changed.
+    ``regroup`` moves those recommendations into the related group ``group_id`` (None: out of
+    their group) in the same statement, so confirming or leaving a group is one history entry
+    per recommendation, with the factor it brings. One UPDATE, of the rows that change only.
+    Returns how many changed.
     """
     ids = None if recommendation_ids is None else list(recommendation_ids)
+    regroup = list(regroup)
     if ids == []:
         return 0
     derived_sql = (
         "array_remove(ARRAY["
-        "CASE WHEN r.related_group_id IN (SELECT gid FROM several) THEN 'several_mechanisms' END,"
-        f" CASE WHEN r.affected_group_ids && {MARGINALISED_IDS_SQL} THEN 'marginalised_groups' END"
+        "CASE WHEN e.gid IN (SELECT gid FROM several) THEN 'several_mechanisms' END,"
+        f" CASE WHEN e.affected_group_ids && {MARGINALISED_IDS_SQL} THEN 'marginalised_groups' END"
         "], NULL)::varchar(30)[]"
     )
+    # Every condition names the State as well: row-level security keeps the rows of other States
+    # out already, but not under the bypass, and raw SQL is outside the scoped managers' reach.
     sql = f"""
-        WITH several AS (
-            SELECT g.related_group_id AS gid
-            FROM {TABLE} g LEFT JOIN LATERAL unnest(g.recommending_country_ids) AS c(id) ON true
-            WHERE g.related_group_id IS NOT NULL
-            GROUP BY g.related_group_id
-            HAVING count(DISTINCT g.mechanism_id) > 1 OR count(DISTINCT c.id) > 1
+        WITH effective AS MATERIALIZED (
+            SELECT r.id, r.mechanism_id, r.recommending_country_ids, r.affected_group_ids, r.priority_factors,
+                   CASE WHEN r.id = ANY(%(regroup)s) THEN %(group)s::bigint ELSE r.related_group_id END AS gid
+            FROM {TABLE} r
+            WHERE (%(state)s::bigint IS NULL OR r.state_id = %(state)s)
+              AND (r.related_group_id IS NOT NULL OR r.id = ANY(%(regroup)s) OR %(all)s OR r.id = ANY(%(ids)s))
+        ), several AS (
+            SELECT e.gid FROM effective e LEFT JOIN LATERAL unnest(e.recommending_country_ids) AS c(id) ON true
+            WHERE e.gid IS NOT NULL
+            GROUP BY e.gid
+            HAVING count(DISTINCT e.mechanism_id) > 1 OR count(DISTINCT c.id) > 1
         ), fresh AS (
-            SELECT r.id, {derived_sql} AS derived, r.priority_factors
-            FROM {TABLE} r WHERE %(all)s OR r.id = ANY(%(ids)s)
+            SELECT e.id, e.gid, {derived_sql} AS derived, e.priority_factors
+            FROM effective e WHERE %(all)s OR e.id = ANY(%(ids)s) OR e.id = ANY(%(regroup)s)
         ), scored AS (
-            SELECT id, derived, {score_sql("priority_factors || derived")} AS score FROM fresh
+            SELECT id, gid, derived, {score_sql("priority_factors || derived")} AS score FROM fresh
         )
-        UPDATE {TABLE} t SET priority_derived = s.derived, priority_score = s.score
+        UPDATE {TABLE} t SET related_group_id = s.gid, priority_derived = s.derived, priority_score = s.score,
+            updated_at = CASE WHEN t.id = ANY(%(regroup)s) THEN now() ELSE t.updated_at END
         FROM scored s
-        WHERE t.id = s.id AND (t.priority_derived <> s.derived OR t.priority_score <> s.score)
+        WHERE t.id = s.id AND (
+            t.related_group_id IS DISTINCT FROM s.gid OR t.priority_derived <> s.derived OR t.priority_score <> s.score
+        )
     """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"all": ids is None, "ids": ids or []})
+    params = {"all": ids is None, "ids": ids or [], "regroup": regroup, "group": group_id, "state": state_id}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, params)
         return cursor.rowcount

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from recommendations.models import VOCABULARY_LINKS, Recommendation
-from recommendations.priority import derived_for_update, score_of
+from recommendations.priority import derived_for_update, priority_refresh, score_of
 from tenants.models import State
 
 
@@ -58,4 +58,9 @@ def recommendation_update(
     _derive_priority(current)
     current.updated_at = timezone.now()
     current.save()
+    if current.related_group_id is not None:
+        # What the group spans may have changed: "several mechanisms" for its members.
+        members = Recommendation.objects.filter(related_group_id=current.related_group_id).values_list("pk", flat=True)
+        priority_refresh(state_id=current.state_id, recommendation_ids=list(members))
+        current.refresh_from_db()
     return current

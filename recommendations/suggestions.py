@@ -9,7 +9,7 @@ suggested again.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from recommendations.curation import recommendations_relate
@@ -17,6 +17,7 @@ from recommendations.models import AffectedGroup, Recommendation, RelatedGroup, 
 from recommendations.related import Item, suggest_groups
 from tenants.models import State, User
 
+LOCK_NAMESPACE = 4201  # pg_advisory_xact_lock's first key: "related suggestions"
 TEXT_COLUMNS = [f"text_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES]
 
 
@@ -62,6 +63,10 @@ def related_suggestions_refresh(*, state: State) -> int:
     Left out: groups whose members are all in one confirmed group already, and groups the
     secretariat rejected before.
     """
+    # One refresh at a time per State (the job after an import and a click may meet): the second
+    # waits, then replaces the first one's suggestions instead of adding to them.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_NAMESPACE, state.pk % 2**31])
     items, groups = _items(state)
     rejected = {
         tuple(ids)

@@ -146,7 +146,7 @@ class FocalPointInviteView(EntityObjectMixin, StatePermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        focal_point, created = focal_point_invite(
+        focal_point, _created = focal_point_invite(
             state=self.request.state,
             entity=self.entity,
             email=data["email"],
@@ -154,10 +154,9 @@ class FocalPointInviteView(EntityObjectMixin, StatePermissionMixin, FormView):
             kind=data["kind"],
             base_url=self.request.build_absolute_uri("/").rstrip("/"),
         )
-        if created:
-            text = _("%(email)s is now a focal point of %(entity)s and was sent a link to choose a password.")
-        else:
-            text = _("%(email)s is now a focal point of %(entity)s and was told by e-mail.")
+        # The same message whether the address had an account or not: an account belongs to the
+        # whole site, and whether it exists is not this State's business.
+        text = _("%(email)s is now a focal point of %(entity)s; an e-mail told them how to sign in.")
         messages.success(self.request, text % {"email": focal_point.membership.user.email, "entity": self.entity})
         return redirect("workspace:entity-detail", state_slug=self.request.state.slug, pk=self.entity.pk)
 

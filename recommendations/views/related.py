@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
@@ -63,7 +65,7 @@ class RelatedConfirmView(SuggestionObjectMixin, StatePermissionMixin, View):
     permission_required = "recommendations.curate_recommendation"
 
     def post(self, request, *args, **kwargs):
-        kept = [int(pk) for pk in request.POST.getlist("keep") if pk.isdigit()]
+        kept = [int(pk) for pk in request.POST.getlist("keep") if re.fullmatch(r"[0-9]{1,18}", pk)]
         group = related_suggestion_confirm(
             state=request.state, suggestion=self.suggestion, recommendation_ids=kept, user=request.user
         )

@@ -212,7 +212,7 @@ def test_priority_factors_by_hand_and_from_the_data(planted):
         Recommendation.objects.filter(pk=second.pk).update(recommending_country_ids=[2])
         from recommendations.priority import priority_refresh
 
-        assert priority_refresh(recommendation_ids=[first.pk, second.pk]) == 2
+        assert priority_refresh(state_id=state.pk, recommendation_ids=[first.pk, second.pk]) == 2
         first.refresh_from_db()
         assert (first.priority_derived, first.priority_score) == (["several_mechanisms", "marginalised_groups"], 3)
         curation.recommendation_unrelate(recommendation=first)
@@ -291,3 +291,51 @@ def test_workspace_home_counts_the_backlog(client, planted):
     sign_in(client, planted.a.people["observer"])
     response = client.get(reverse("workspace:home", kwargs={"state_slug": planted.a.state.slug}))
     assert "curation" not in response.context
+
+
+def test_grouping_is_one_history_entry_per_recommendation_with_the_factor_it_brings(planted):
+    state = planted.a.state
+    with state_context(state):
+        first, second = make(state, 2)
+        Recommendation.objects.filter(pk=first.pk).update(recommending_country_ids=[1])
+        Recommendation.objects.filter(pk=second.pk).update(recommending_country_ids=[2])
+        before = updates_of([first.pk, second.pk])
+        group = curation.recommendations_relate(
+            state=state, selection=Recommendation.objects.filter(pk__in=[first.pk, second.pk]), user=None
+        )
+        after = updates_of([first.pk, second.pk])
+        assert {pk: after[pk] - before[pk] for pk in after} == {str(first.pk): 1, str(second.pk): 1}
+        first.refresh_from_db()
+        assert (first.related_group_id, first.priority_derived, first.priority_score) == (
+            group.pk,
+            ["several_mechanisms"],
+            1,
+        )
+        curation.recommendation_unrelate(recommendation=first)
+        assert updates_of([first.pk]) == {str(first.pk): after[str(first.pk)] + 1}
+        first.refresh_from_db()
+        assert (first.related_group_id, first.priority_derived, first.priority_score) == (None, [], 0)
+
+
+def test_editing_a_grouped_recommendation_refreshes_what_the_group_spans(planted):
+    from recommendations.models import Country
+    from recommendations.services import recommendation_update
+
+    state = planted.a.state
+    with state_context(state):
+        first, second = make(state, 2)
+        curation.recommendations_relate(
+            state=state, selection=Recommendation.objects.filter(pk__in=[first.pk, second.pk]), user=None
+        )
+        first.refresh_from_db()
+        assert first.priority_derived == []
+        france, uruguay = Country.objects.get(iso3="FRA"), Country.objects.get(iso3="URY")
+        Recommendation.objects.filter(pk=second.pk).update(recommending_country_ids=[uruguay.pk])
+        first = recommendation_update(
+            recommendation=first,
+            values={},
+            links={"recommending_countries": [france]},
+            seen_updated_at=first.updated_at,
+        )
+        second.refresh_from_db()
+        assert (first.priority_derived, second.priority_derived) == (["several_mechanisms"], ["several_mechanisms"])

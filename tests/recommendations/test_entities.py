@@ -287,8 +287,8 @@ def test_inviting_a_new_person_creates_an_account_a_membership_and_sends_a_passw
     )  # fmt: skip
     assert response.redirect_chain == [(url("entity-detail", state, pk=school.pk), 302)]
     assert shown(response) == [
-        "amina.diallo@example.org is now a focal point of Ministry of Education of Alphaland and was sent a link to "
-        "choose a password."
+        "amina.diallo@example.org is now a focal point of Ministry of Education of Alphaland; an e-mail told them "
+        "how to sign in."
     ]
     user = User.objects.get(email="amina.diallo@example.org")
     assert (user.name, user.has_usable_password(), user.is_active) == ("Amina Diallo", False, True)
@@ -366,8 +366,9 @@ def test_inviting_a_member_keeps_their_role_and_twice_changes_the_kind(
     sign_in(client, planted.a.people["admin"])
     first = invite(client, state, school.pk, django_capture_on_commit_callbacks, email="SECRETARIAT@alpha.example.org")
     assert shown(first) == [
-        "secretariat@alpha.example.org is now a focal point of Ministry of Education of Alphaland and was told by "
-        "e-mail."
+        # The same words as for a new account: whether an address has one is not the State's business.
+        "secretariat@alpha.example.org is now a focal point of Ministry of Education of Alphaland; an e-mail told "
+        "them how to sign in."
     ]
     invite(client, state, school.pk, django_capture_on_commit_callbacks, email=secretariat.email, kind="senior")
     with state_context(state):
@@ -421,3 +422,21 @@ def test_removing_a_focal_point_keeps_the_membership(client, planted):
         assert Membership.objects.get(user=person).role == Role.FOCAL_POINT
     with state_context(planted.b.state):
         assert FocalPoint.objects.count() == 1
+
+
+def test_an_invitation_survives_odd_names_and_refuses_an_address_too_long(
+    client, planted, django_capture_on_commit_callbacks
+):
+    state = planted.a.state
+    with state_context(state):
+        odd = entity(state, "Ministry\nBcc: someone@example.org")
+    sign_in(client, planted.a.people["admin"])
+    response = invite(client, state, odd.pk, django_capture_on_commit_callbacks, email="odd@example.org")
+    assert response.status_code == 200
+    assert [m.subject for m in mail.outbox] == [
+        "You are a focal point of Ministry Bcc: someone@example.org in Alphaland"
+    ]
+    too_long = "a" * 250 + "@example.org"
+    response = invite(client, state, odd.pk, django_capture_on_commit_callbacks, email=too_long)
+    assert response.context["form"].errors["email"] == ["Ensure this value has at most 254 characters (it has 262)."]
+    assert not User.objects.filter(email=too_long).exists()

@@ -94,3 +94,17 @@ def test_the_search_runs_as_a_job(client, planted, asks, django_capture_on_commi
     assert response.status_code == 302
     with state_context(state):
         assert open_groups() == [sorted([asks[0].pk, asks[1].pk])]
+
+
+def test_odd_ids_in_a_confirmation_are_ignored(client, planted, asks):
+    state = planted.a.state
+    with state_context(state):
+        related_suggestions_refresh(state=state)
+        suggestion = RelatedSuggestion.objects.get()
+    client.force_login(planted.a.people["admin"], backend="django.contrib.auth.backends.ModelBackend")
+    response = client.post(
+        reverse("workspace:related-confirm", kwargs={"state_slug": state.slug, "pk": suggestion.pk}),
+        {"keep": ["²", "x", str(asks[0].pk), "9" * 40]},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["Keep at least two recommendations to confirm a group."]
