@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
     "pghistory",
@@ -84,11 +87,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks the session verified (request.user.is_verified()) once a code was given at sign-in.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.HistoryContextMiddleware",
+    # Platform administrators must sign in with a code: sent to set it up until they do.
+    "tenants.middleware.PlatformTwoFactorMiddleware",
     "tenants.middleware.StateMiddleware",
     # Axes last, as its documentation asks, so it sees the final authentication outcome.
     "axes.middleware.AxesMiddleware",
@@ -182,6 +189,14 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+
+# Two-factor sign-in (django-otp, docs/security.md): codes from an authenticator app (TOTP) and
+# one-time recovery codes. After a wrong code the next try waits 1, 2, 4, 8... seconds.
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "NRTD")
+OTP_TOTP_THROTTLE_FACTOR = envint("OTP_TOTP_THROTTLE_FACTOR", 1)
+OTP_STATIC_THROTTLE_FACTOR = envint("OTP_STATIC_THROTTLE_FACTOR", 1)
+# How long the code step of a sign-in waits after the password step, in seconds.
+NRTD_TWO_FACTOR_PENDING_SECONDS = envint("NRTD_TWO_FACTOR_PENDING_SECONDS", 300)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"

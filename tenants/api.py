@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import permissions, serializers
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from tenants import two_factor
 from tenants.queries import membership_for, memberships_of
 
 
 class IsStateMember(permissions.BasePermission):
     """Authenticated first (so anonymous callers learn nothing), then a member, else 404.
+
+    In a State that requires two-factor sign-in, its administrators and secretariat officers
+    must come with a verified session (403 otherwise, with the reason).
 
     The view may name ``state_permission``, a rules permission checked on the State, and
     ``state_write_permission`` for unsafe methods (refused when it names none).
@@ -22,8 +27,17 @@ class IsStateMember(permissions.BasePermission):
         if not (request.user and request.user.is_authenticated):
             return False
         state = getattr(request._request, "state", None)
-        if state is None or membership_for(request.user, state) is None:
+        membership = None if state is None else membership_for(request.user, state)
+        if membership is None:
             raise NotFound
+        if two_factor.state_requires_two_factor(state, membership) and not two_factor.is_verified(request.user):
+            raise PermissionDenied(
+                _(
+                    "This State requires two-factor sign-in for administrators and secretariat officers. "
+                    "Sign in on the site with a code from your authenticator app, then call the API from "
+                    "that session; API tokens cannot be used for these roles in this State."
+                )
+            )
         required = getattr(view, "state_permission", "tenants.view_workspace")
         if request.method not in permissions.SAFE_METHODS:
             required = getattr(view, "state_write_permission", None)

@@ -61,3 +61,20 @@ class PasswordLinkForm(PasswordResetForm):
 
     def get_users(self, email):
         return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class StateStatusForm(forms.Form):
+    action = forms.ChoiceField(choices=[("suspend", _("Suspend")), ("resume", _("Resume"))], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Kept in the State's audit record."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "suspend" and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the State is suspended."))
+        return data

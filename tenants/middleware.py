@@ -11,17 +11,29 @@ door:
   the permission class (tenants.api.IsStateMember) makes the membership decision; here the
   State is only resolved.
 
+In a State that requires two-factor sign-in (``State.require_two_factor``), its administrators
+and secretariat officers enter the workspace only with a verified session; otherwise they are
+sent to give a code or to set it up (the API's permission class does the same with a 403).
+``PlatformTwoFactorMiddleware`` holds platform administrators to it everywhere. See
+docs/security.md.
+
 Inside, the view runs in ``state_context(state)``: a transaction with the row-level security
 setting, and a django-scopes scope.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
-from django.urls import Resolver404, resolve
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from pghistory.middleware import HistoryMiddleware
 
+from tenants import two_factor
 from tenants.models import State
 from tenants.queries import membership_for
 from tenants.scoping import state_context
@@ -63,7 +75,60 @@ class StateMiddleware:
                 request.membership = membership_for(request.user, state)
                 if request.membership is None:
                     raise Http404
+                if two_factor.state_requires_two_factor(state, request.membership) and not two_factor.is_verified(
+                    request.user
+                ):
+                    messages.info(
+                        request,
+                        _("%(state)s asks its administrators and secretariat officers to sign in with a code too.")
+                        % {"state": state.name},
+                    )
+                    return two_factor_redirect(request)
             return self.get_response(request)
+
+
+def two_factor_redirect(request):
+    """Send a signed-in person who must use two-factor sign-in to give a code, or to set it up first."""
+    name = "accounts:two-factor-verify" if two_factor.has_two_factor(request.user) else "accounts:two-factor-setup"
+    return redirect(f"{reverse(name)}?{urlencode({'next': request.get_full_path()})}")
+
+
+# What an unverified platform administrator may still reach: set-up, the code step, signing out.
+PLATFORM_TWO_FACTOR_EXEMPT = {
+    "accounts:two-factor-setup",
+    "accounts:two-factor-verify",
+    "accounts:logout",
+    "set_language",
+    "healthz",
+    "readyz",
+}
+
+
+class PlatformTwoFactorMiddleware:
+    """Platform administrators must sign in with a code: until their session is verified, every
+    page but set-up, the code step, signing out and static files sends them there."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if not (user.is_authenticated and user.is_platform_admin) or two_factor.is_verified(user):
+            return self.get_response(request)
+        if request.path_info.startswith(settings.STATIC_URL):
+            return self.get_response(request)
+        try:
+            name = resolve(request.path_info).view_name
+        except Resolver404:
+            name = None
+        if name in PLATFORM_TWO_FACTOR_EXEMPT:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"detail": _("Platform administrators must sign in with two-factor sign-in before using the API.")},
+                status=403,
+            )
+        return two_factor_redirect(request)
 
 
 class HistoryContextMiddleware(HistoryMiddleware):

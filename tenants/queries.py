@@ -38,3 +38,37 @@ def memberships_of(user: User) -> list[Membership]:
             .select_related("state")
             .order_by("state__name")
         )
+
+
+def state_figures() -> dict[int, dict]:
+    """Per State, for the platform console: recommendations, members, entities, last change.
+
+    Aggregates only (no row of any State is read into the console), four queries whatever the
+    number of States.
+    """
+    from django.db.models import Count, Max
+
+    from recommendations.models import Entity, Recommendation
+    from tenants.models import HistoryEntry
+
+    figures: dict[int, dict] = {}
+
+    def put(key: str, rows) -> None:
+        for state_id, value in rows:
+            figures.setdefault(state_id, {})[key] = value
+
+    with cross_state_access():
+        put(
+            "recommendations",
+            Recommendation.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"),
+        )
+        put("members", Membership.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"))
+        put("entities", Entity.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"))
+        put(
+            "last_change",
+            HistoryEntry.objects.order_by()
+            .values("state")
+            .annotate(last=Max("changed_at"))
+            .values_list("state", "last"),
+        )
+    return figures

@@ -2,20 +2,28 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.forms import PasswordLinkForm
-from tenants.views import pages, platform
+from tenants.views import pages, platform, security, two_factor
 
 workspace_urlpatterns = [
     path("", pages.WorkspaceHomeView.as_view(), name="home"),
     path("members/", pages.MemberListView.as_view(), name="member-list"),
+    path("security/", security.StateSecurityView.as_view(), name="security"),
 ]
 
 platform_urlpatterns = [
     path("", platform.PlatformHomeView.as_view(), name="home"),
     path("states/new/", platform.StateCreateView.as_view(), name="state-create"),
+    path("states/<int:pk>/", platform.StateDetailView.as_view(), name="state-detail"),
+    path("states/<int:pk>/status/", platform.StateStatusView.as_view(), name="state-status"),
 ]
 
 account_urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
+    path("login/", two_factor.SignInView.as_view(), name="login"),
+    path("two-factor/", two_factor.TwoFactorView.as_view(), name="two-factor"),
+    path("two-factor/code/", two_factor.TwoFactorVerifyView.as_view(), name="two-factor-verify"),
+    path("two-factor/set-up/", two_factor.TwoFactorSetupView.as_view(), name="two-factor-setup"),
+    path("two-factor/recovery-codes/", two_factor.RecoveryCodesView.as_view(), name="two-factor-recovery-codes"),
+    path("two-factor/turn-off/", two_factor.TwoFactorDisableView.as_view(), name="two-factor-disable"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",

@@ -17,6 +17,7 @@ from django.utils import translation
 
 from tests.celery_helpers import celery_forget_connections
 from tests.factories import PlantedData, plant
+from tests.two_factor_helpers import NRTDClient
 
 
 @pytest.fixture(scope="session")
@@ -52,6 +53,13 @@ def _fresh_test(settings):
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def client() -> NRTDClient:
+    """Django's test client, whose ``force_login`` gives platform administrators a session verified
+    with two-factor sign-in, as the site requires of them (tests/two_factor_helpers.py)."""
+    return NRTDClient()
 
 
 @pytest.fixture

@@ -40,7 +40,10 @@ A_MEMBERS = {"a_admin", "a_secretariat", "a_focal_point", "a_observer"}
 
 @dataclass(frozen=True)
 class Route:
-    kind: str  # public, authenticated, platform, workspace, state-api, portal
+    # public, account (a page of one's own account: anonymous visitors sign in first; signed-in
+    # people get it or are sent on, such as to set up two-factor sign-in), authenticated (API),
+    # platform, workspace, state-api, portal
+    kind: str
     # Which planted object fills <pk> ("published", "import_job", "column_mapping"); None when there is no <pk>.
     obj: str | None = None
     # Personas (members of A) for whom the role check refuses the page with 403.
@@ -66,13 +69,23 @@ ROUTES: dict[str, Route] = {
     "accounts:password_reset_done": Route("public"),
     "accounts:password_reset_confirm": Route("public", kwargs=(("uidb64", "MQ"), ("token", "set-password"))),
     "accounts:password_reset_complete": Route("public"),
+    # The code step of signing in: without a pending sign-in it sends to the sign-in page.
+    "accounts:two-factor-verify": Route("public"),
+    "accounts:two-factor": Route("account"),
+    "accounts:two-factor-setup": Route("account"),
+    "accounts:two-factor-recovery-codes": Route("account"),
+    "accounts:two-factor-disable": Route("account"),
     "api-schema": Route("public"),
     "api-docs": Route("public"),
     "api:me": Route("authenticated"),
     "platform:home": Route("platform"),
     "platform:state-create": Route("platform"),
+    "platform:state-detail": Route("platform", obj="state"),
+    "platform:state-status": Route("platform", obj="state", method="post", ok=302),
     "workspace:home": Route("workspace"),
     "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
+    # Only State administrators (POSTing it is tested in tests/tenants/test_two_factor.py).
+    "workspace:security": Route("workspace", refused=frozenset({"a_secretariat", "a_focal_point", "a_observer"})),
     "workspace:recommendation-list": Route("workspace"),
     "workspace:recommendation-detail": Route("workspace", obj="published"),
     "workspace:recommendation-create": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
@@ -171,10 +184,12 @@ def url_for(name: str, route: Route, *, state, obj=None) -> str:
 def expected_status(route: Route, persona: str) -> int | str:
     if route.kind == "public":
         return "ok"
+    if route.kind == "account":
+        return "login" if persona == "anonymous" else "ok"
     if route.kind == "authenticated":
         return 401 if persona == "anonymous" else 200
     if route.kind == "platform":
-        return "login" if persona == "anonymous" else (200 if persona == "platform_admin" else 404)
+        return "login" if persona == "anonymous" else (route.ok if persona == "platform_admin" else 404)
     if route.kind == "workspace":
         if persona == "anonymous":
             return "login"
@@ -218,7 +233,7 @@ def test_state_a_addresses(client, planted, name, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.obj))
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.obj and r.kind != "platform"))
 def test_another_states_object_is_404(client, planted, name, persona):
     """B's object under A's address, and B's unpublished object on the portal: 404."""
     route = ROUTES[name]

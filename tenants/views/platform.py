@@ -1,13 +1,15 @@
-"""The hosting office's console: every State, and the form that creates one."""
+"""The hosting office's console: every State with its figures, creating one, suspending and resuming."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import FormView, ListView
+from django.views import View
+from django.views.generic import DetailView, FormView, ListView
 
-from tenants.forms import PasswordLinkForm, StateCreateForm
-from tenants.models import State
-from tenants.services import state_create
+from tenants.forms import PasswordLinkForm, StateCreateForm, StateStatusForm
+from tenants.models import PlatformAuditEntry, State
+from tenants.queries import state_figures
+from tenants.services import StateStatusError, state_create, state_resume, state_suspend
 from tenants.views.mixins import PlatformAdminMixin
 
 
@@ -17,6 +19,56 @@ class PlatformHomeView(PlatformAdminMixin, ListView):
 
     def get_queryset(self):
         return State.objects.order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        figures = state_figures()
+        context["rows"] = [(state, figures.get(state.pk, {})) for state in context["states"]]
+        return context
+
+
+class StateDetailView(PlatformAdminMixin, DetailView):
+    template_name = "platform/state_detail.html"
+    context_object_name = "state"
+    queryset = State.objects.all()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            figures=state_figures().get(self.object.pk, {}),
+            audit=PlatformAuditEntry.objects.filter(state_ref=self.object.pk)[:50],
+            status_form=StateStatusForm(
+                initial={"action": "suspend" if self.object.status == State.Status.ACTIVE else "resume"}
+            ),
+            **kwargs,
+        )
+
+
+class StateStatusView(PlatformAdminMixin, View):
+    """Suspend (``action=suspend``, with a reason) or resume a State."""
+
+    def post(self, request, pk):
+        state = get_object_or_404(State, pk=pk)
+        form = StateStatusForm(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("platform:state-detail", pk=state.pk)
+        action, reason = form.cleaned_data["action"], form.cleaned_data["reason"]
+        try:
+            if action == "suspend":
+                state_suspend(state=state, actor=request.user, reason=reason)
+                messages.success(request, _("%(state)s is suspended: its people cannot enter it.") % {"state": state})
+            else:
+                state_resume(state=state, actor=request.user, reason=reason)
+                messages.success(request, _("%(state)s is open again.") % {"state": state})
+        except StateStatusError:
+            messages.error(
+                request,
+                _("%(state)s is %(status)s; nothing was changed.")
+                % {"state": state, "status": state.get_status_display().lower()},
+            )
+        return redirect("platform:state-detail", pk=state.pk)
 
 
 class StateCreateView(PlatformAdminMixin, FormView):
@@ -34,6 +86,7 @@ class StateCreateView(PlatformAdminMixin, FormView):
             portal_enabled=data["portal_enabled"],
             admin_email=data["admin_email"],
             admin_name=data["admin_name"],
+            actor=self.request.user,
         )
         link = PasswordLinkForm(data={"email": admin.email})
         if link.is_valid():
