@@ -198,6 +198,11 @@ OTP_STATIC_THROTTLE_FACTOR = envint("OTP_STATIC_THROTTLE_FACTOR", 1)
 # How long the code step of a sign-in waits after the password step, in seconds.
 NRTD_TWO_FACTOR_PENDING_SECONDS = envint("NRTD_TWO_FACTOR_PENDING_SECONDS", 300)
 
+# Support mode (docs/platform.md): how long a platform administrator's session inside a State
+# lasts at most, and how many pages of one session are logged for the State's administrators.
+SUPPORT_SESSION_LENGTH = timedelta(minutes=envint("NRTD_SUPPORT_SESSION_MINUTES", 120))
+SUPPORT_ACCESS_LIMIT = envint("NRTD_SUPPORT_ACCESS_LIMIT", 500)
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

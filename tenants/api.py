@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from tenants import two_factor
-from tenants.queries import membership_for, memberships_of
+from tenants.queries import membership_for, memberships_of, support_session_of
 
 
 class IsStateMember(permissions.BasePermission):
@@ -28,7 +28,8 @@ class IsStateMember(permissions.BasePermission):
             return False
         state = getattr(request._request, "state", None)
         membership = None if state is None else membership_for(request.user, state)
-        if membership is None:
+        # Support mode covers the workspace's pages, not the API.
+        if membership is None or support_session_of(membership) is not None:
             raise NotFound
         if two_factor.state_requires_two_factor(state, membership) and not two_factor.is_verified(request.user):
             raise PermissionDenied(

@@ -78,3 +78,49 @@ class StateStatusForm(forms.Form):
         if data.get("action") == "suspend" and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why the State is suspended."))
         return data
+
+
+class StateArchiveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Kept in the State's audit record."),
+        error_messages={"required": _("Say why the State is archived.")},
+    )
+
+
+class StateDeleteForm(forms.Form):
+    confirm_slug = forms.CharField(
+        label=_("Type the State's short name in addresses to confirm"),
+        max_length=60,
+        strip=False,
+        error_messages={"required": _("Type the State's short name to confirm the deletion.")},
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        required=False,
+        help_text=_("Kept in the platform's audit record, which outlives the State."),
+    )
+
+    def __init__(self, *args, state: State, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.state = state
+
+    def clean_confirm_slug(self):
+        typed = self.cleaned_data["confirm_slug"]
+        if typed != self.state.slug:
+            raise forms.ValidationError(_("That is not the State's short name; nothing was deleted."))
+        return typed
+
+
+class SupportStartForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Shown to the State's administrators, with every page you open."),
+        error_messages={"required": _("Say why you need to enter the State.")},
+    )

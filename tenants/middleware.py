@@ -17,6 +17,11 @@ sent to give a code or to set it up (the API's permission class does the same wi
 ``PlatformTwoFactorMiddleware`` holds platform administrators to it everywhere. See
 docs/security.md.
 
+A platform administrator in support mode (an active ``SupportSession`` in the State, entered
+from the platform console) enters its workspace as an observer: read-only (any other method
+than GET, HEAD or OPTIONS is refused with 403, whatever an observer may post), and each page
+is logged for the State's administrators. The API stays members-only.
+
 Inside, the view runs in ``state_context(state)``: a transaction with the row-level security
 setting, and a django-scopes scope.
 """
@@ -26,6 +31,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -35,10 +41,11 @@ from pghistory.middleware import HistoryMiddleware
 
 from tenants import two_factor
 from tenants.models import State
-from tenants.queries import membership_for
+from tenants.queries import membership_for, support_session_of
 from tenants.scoping import state_context
 
 STATE_NAMESPACES = {"workspace", "portal", "state-api"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 class StateMiddleware:
@@ -75,6 +82,13 @@ class StateMiddleware:
                 request.membership = membership_for(request.user, state)
                 if request.membership is None:
                     raise Http404
+                support = support_session_of(request.membership)
+                if support is not None:
+                    if request.method not in SAFE_METHODS:
+                        raise PermissionDenied
+                    from tenants.services import support_access_record
+
+                    support_access_record(session=support, method=request.method, path=request.get_full_path())
                 if two_factor.state_requires_two_factor(state, request.membership) and not two_factor.is_verified(
                     request.user
                 ):

@@ -249,3 +249,65 @@ class PlatformAuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.state_name} ({self.actor_email})"
+
+
+class SupportSession(StateOwned):
+    """A platform administrator's time inside a State, as an observer, with the reason given.
+
+    Active from ``started_at`` until ``ended_at`` (Leave support mode) or, at the latest,
+    ``SUPPORT_SESSION_LENGTH`` after it started. While active, ``tenants.queries.membership_for``
+    gives the administrator an observer's membership (never saved) in this State. The State's
+    administrators read these sessions, and the pages viewed (``SupportAccess``), on the
+    workspace's support log.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    user_email = models.EmailField(_("by (e-mail)"))
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started"), default=timezone.now)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("support session")
+        verbose_name_plural = _("support sessions")
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["state", "user", "started_at"], name="support_session_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user_email} {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def expires_at(self):
+        from django.conf import settings
+
+        return self.started_at + settings.SUPPORT_SESSION_LENGTH
+
+    @property
+    def finished_at(self):
+        """When it ended: left, or expired (None while still active)."""
+        if self.ended_at:
+            return self.ended_at
+        return self.expires_at if self.expires_at <= timezone.now() else None
+
+    def is_active(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.ended_at is None and self.started_at <= now < self.expires_at
+
+
+class SupportAccess(StateOwned):
+    """One page a platform administrator viewed in support mode (at most ``SUPPORT_ACCESS_LIMIT`` per session)."""
+
+    session = models.ForeignKey(
+        SupportSession, on_delete=models.CASCADE, related_name="accesses", verbose_name=_("support session")
+    )
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("page"), max_length=500)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("page viewed in support mode")
+        verbose_name_plural = _("pages viewed in support mode")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"

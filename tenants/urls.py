@@ -8,6 +8,7 @@ workspace_urlpatterns = [
     path("", pages.WorkspaceHomeView.as_view(), name="home"),
     path("members/", pages.MemberListView.as_view(), name="member-list"),
     path("security/", security.StateSecurityView.as_view(), name="security"),
+    path("support/", pages.SupportLogView.as_view(), name="support-log"),
 ]
 
 platform_urlpatterns = [
@@ -15,6 +16,10 @@ platform_urlpatterns = [
     path("states/new/", platform.StateCreateView.as_view(), name="state-create"),
     path("states/<int:pk>/", platform.StateDetailView.as_view(), name="state-detail"),
     path("states/<int:pk>/status/", platform.StateStatusView.as_view(), name="state-status"),
+    path("states/<int:pk>/archive/", platform.StateArchiveView.as_view(), name="state-archive"),
+    path("states/<int:pk>/delete/", platform.StateDeleteView.as_view(), name="state-delete"),
+    path("states/<int:pk>/support/", platform.SupportStartView.as_view(), name="support-start"),
+    path("states/<int:pk>/support/leave/", platform.SupportEndView.as_view(), name="support-end"),
 ]
 
 account_urlpatterns = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import factory
+from django.utils import timezone
 
 from recommendations.models import (
     AffectedGroup,
@@ -27,7 +28,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
-from tenants.models import Role, State, User
+from tenants.models import Role, State, SupportAccess, SupportSession, User
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
 
@@ -147,6 +148,15 @@ def _plant_state(
             fields={"text": {"column": "Recommendation"}, "position": {"column": "Response"}},
         )
         RelatedGroup.objects.create(state=state)
+        # A past support session (ended: nobody is in support mode in the planted States).
+        support = SupportSession.objects.create(
+            state=state,
+            user=None,
+            user_email="former-support@example.org",
+            reason=f"Checked an import for {name} {marker}".strip(),
+            ended_at=timezone.now(),
+        )
+        SupportAccess.objects.create(state=state, session=support, method="GET", path=f"/{slug}/workspace/")
         related_suggestion = RelatedSuggestion.objects.create(
             state=state, recommendation_ids=sorted([published.pk, unpublished.pk]), score=0.5
         )

@@ -7,8 +7,9 @@ entry here, so no later feature can skip the sweep.
 What must hold:
 - another State's object, under either State's address, is 404 for everyone;
 - a workspace or State API address of State A is 404 to anyone who is not a member of A
-  (platform administrators included), and sends anonymous visitors to sign in (HTML) or answers
-  401 (API), whether or not the State exists;
+  (platform administrators included: none has a support session here, tests/tenants/
+  test_support_mode.py), and sends anonymous visitors to sign in (HTML) or answers 401 (API),
+  whether or not the State exists;
 - no page or API answer of State A ever contains State B's marker text;
 - the portal shows published data only, and only for a State whose portal is on;
 - the platform console is 404 to everyone but platform administrators.
@@ -82,10 +83,17 @@ ROUTES: dict[str, Route] = {
     "platform:state-create": Route("platform"),
     "platform:state-detail": Route("platform", obj="state"),
     "platform:state-status": Route("platform", obj="state", method="post", ok=302),
+    # Posted empty: refused with a message and sent back (the flows: tests/tenants/).
+    "platform:state-archive": Route("platform", obj="state", method="post", ok=302),
+    "platform:state-delete": Route("platform", obj="state", method="post", ok=302),
+    "platform:support-start": Route("platform", obj="state", method="post", ok=302),
+    "platform:support-end": Route("platform", obj="state", method="post", ok=302),
     "workspace:home": Route("workspace"),
     "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     # Only State administrators (POSTing it is tested in tests/tenants/test_two_factor.py).
     "workspace:security": Route("workspace", refused=frozenset({"a_secretariat", "a_focal_point", "a_observer"})),
+    # Only State administrators: what the hosting office did in support mode.
+    "workspace:support-log": Route("workspace", refused=frozenset({"a_secretariat", "a_focal_point", "a_observer"})),
     "workspace:recommendation-list": Route("workspace"),
     "workspace:recommendation-detail": Route("workspace", obj="published"),
     "workspace:recommendation-create": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),

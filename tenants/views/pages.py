@@ -1,8 +1,8 @@
-"""The landing page, the workspace home and the members list."""
+"""The landing page, the workspace home, the members list and the support log."""
 
 from django.views.generic import ListView, TemplateView
 
-from tenants.models import Membership
+from tenants.models import Membership, PlatformAuditEntry, SupportSession
 from tenants.queries import memberships_of, states_with_portal
 from tenants.views.mixins import StatePermissionMixin
 
@@ -38,3 +38,22 @@ class MemberListView(StatePermissionMixin, ListView):
 
     def get_queryset(self):
         return Membership.objects.select_related("user").order_by("role", "user__email")
+
+
+class SupportLogView(StatePermissionMixin, ListView):
+    """What the hosting office did inside the State in support mode: who, when, why, which pages."""
+
+    permission_required = "tenants.manage_state"
+    template_name = "tenants/support_log.html"
+    context_object_name = "sessions"
+
+    def get_queryset(self):
+        return SupportSession.objects.prefetch_related("accesses")[:100]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            audit=PlatformAuditEntry.objects.filter(
+                state_ref=self.request.state.pk, action=PlatformAuditEntry.Action.SUPPORT
+            )[:200],
+            **kwargs,
+        )

@@ -1,4 +1,5 @@
-"""The hosting office's console: every State with its figures, creating one, suspending and resuming."""
+"""The hosting office's console: every State with its figures, creating one, suspending, resuming,
+archiving and deleting it, and support mode."""
 
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
@@ -6,10 +7,27 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from tenants.forms import PasswordLinkForm, StateCreateForm, StateStatusForm
+from tenants.forms import (
+    PasswordLinkForm,
+    StateArchiveForm,
+    StateCreateForm,
+    StateDeleteForm,
+    StateStatusForm,
+    SupportStartForm,
+)
 from tenants.models import PlatformAuditEntry, State
-from tenants.queries import state_figures
-from tenants.services import StateStatusError, state_create, state_resume, state_suspend
+from tenants.queries import state_figures, support_session_for
+from tenants.services import (
+    StateConfirmationError,
+    StateStatusError,
+    state_archive,
+    state_create,
+    state_delete,
+    state_resume,
+    state_suspend,
+    support_end,
+    support_start,
+)
 from tenants.views.mixins import PlatformAdminMixin
 
 
@@ -39,8 +57,26 @@ class StateDetailView(PlatformAdminMixin, DetailView):
             status_form=StateStatusForm(
                 initial={"action": "suspend" if self.object.status == State.Status.ACTIVE else "resume"}
             ),
+            archive_form=StateArchiveForm(),
+            delete_form=StateDeleteForm(state=self.object),
+            support_form=SupportStartForm(),
+            support_session=support_session_for(self.request.user, self.object),
             **kwargs,
         )
+
+
+def _form_errors_to_messages(request, form) -> None:
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+def _status_message(request, state: State) -> None:
+    messages.error(
+        request,
+        _("%(state)s is %(status)s; nothing was changed.")
+        % {"state": state, "status": state.get_status_display().lower()},
+    )
 
 
 class StateStatusView(PlatformAdminMixin, View):
@@ -63,11 +99,84 @@ class StateStatusView(PlatformAdminMixin, View):
                 state_resume(state=state, actor=request.user, reason=reason)
                 messages.success(request, _("%(state)s is open again.") % {"state": state})
         except StateStatusError:
-            messages.error(
-                request,
-                _("%(state)s is %(status)s; nothing was changed.")
-                % {"state": state, "status": state.get_status_display().lower()},
+            _status_message(request, state)
+        return redirect("platform:state-detail", pk=state.pk)
+
+
+class StateArchiveView(PlatformAdminMixin, View):
+    """Archive a State (with a reason): closed as a suspended one is, and deletable."""
+
+    def post(self, request, pk):
+        state = get_object_or_404(State, pk=pk)
+        form = StateArchiveForm(request.POST)
+        if not form.is_valid():
+            _form_errors_to_messages(request, form)
+        else:
+            try:
+                state_archive(state=state, actor=request.user, reason=form.cleaned_data["reason"])
+                messages.success(request, _("%(state)s is archived: its people cannot enter it.") % {"state": state})
+            except StateStatusError:
+                _status_message(request, state)
+        return redirect("platform:state-detail", pk=state.pk)
+
+
+class StateDeleteView(PlatformAdminMixin, View):
+    """Delete an archived State and all its data, once its short name is typed exactly."""
+
+    def post(self, request, pk):
+        state = get_object_or_404(State, pk=pk)
+        form = StateDeleteForm(request.POST, state=state)
+        if not form.is_valid():
+            _form_errors_to_messages(request, form)
+            return redirect("platform:state-detail", pk=state.pk)
+        try:
+            state_delete(
+                state=state,
+                actor=request.user,
+                confirm_slug=form.cleaned_data["confirm_slug"],
+                reason=form.cleaned_data["reason"],
             )
+        except StateStatusError:
+            messages.error(
+                request, _("Only an archived State can be deleted; archive %(state)s first.") % {"state": state}
+            )
+            return redirect("platform:state-detail", pk=state.pk)
+        except StateConfirmationError:
+            messages.error(request, _("That is not the State's short name; nothing was deleted."))
+            return redirect("platform:state-detail", pk=state.pk)
+        messages.success(request, _("%(state)s and all its data were deleted.") % {"state": state.name})
+        return redirect("platform:home")
+
+
+class SupportStartView(PlatformAdminMixin, View):
+    """Enter support mode in a State (with a reason): its workspace, read-only, as an observer."""
+
+    def post(self, request, pk):
+        state = get_object_or_404(State, pk=pk)
+        form = SupportStartForm(request.POST)
+        if not form.is_valid():
+            _form_errors_to_messages(request, form)
+            return redirect("platform:state-detail", pk=state.pk)
+        try:
+            support_start(state=state, actor=request.user, reason=form.cleaned_data["reason"])
+        except StateStatusError:
+            messages.error(request, _("Support mode is for active States only; %(state)s is not.") % {"state": state})
+            return redirect("platform:state-detail", pk=state.pk)
+        messages.info(
+            request,
+            _("Support mode in %(state)s: you read it as an observer; every page you open is logged.")
+            % {"state": state},
+        )
+        return redirect("workspace:home", state_slug=state.slug)
+
+
+class SupportEndView(PlatformAdminMixin, View):
+    """Leave support mode in a State."""
+
+    def post(self, request, pk):
+        state = get_object_or_404(State, pk=pk)
+        if support_end(state=state, actor=request.user) is not None:
+            messages.success(request, _("You left support mode in %(state)s.") % {"state": state})
         return redirect("platform:state-detail", pk=state.pk)
 
 
