@@ -218,7 +218,7 @@ class HistoryEntry(models.Model):
 
 
 class PlatformAuditEntry(models.Model):
-    """What the hosting office did to a State (suspend, resume, export, archive, delete, support mode).
+    """What the hosting office did to a State (suspend, resume, export, archive, delete, support mode, import).
 
     Not State-owned (it outlives a deleted State, and the platform console reads it across
     States); ``state_id`` is kept without a foreign key, with the State's name at the time.
@@ -232,6 +232,7 @@ class PlatformAuditEntry(models.Model):
         ARCHIVE = "archive", _("archived")
         DELETE = "delete", _("deleted")
         SUPPORT = "support", _("entered support mode")
+        IMPORT = "import", _("started an import")
 
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
     actor_email = models.EmailField(_("by (e-mail)"), blank=True)

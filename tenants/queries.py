@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import get_scope
 
 from tenants.models import Membership, Role, State, SupportSession, User
@@ -108,3 +109,46 @@ def state_figures() -> dict[int, dict]:
             .values_list("state", "last"),
         )
     return figures
+
+
+def platform_statistics() -> dict:
+    """Cross-State figures for the hosting office: sums over every State, never a State's row.
+
+    States by status, recommendations by mechanism kind and by position, imports per month
+    (confirmed imports and previews), and members by role. Five queries whatever the number of
+    States; no State is named or listed.
+    """
+    from django.db.models import Count, Q
+    from django.db.models.functions import TruncMonth
+
+    from recommendations.models import ImportJob, Mechanism, Position, Recommendation
+
+    def counted(queryset, field: str) -> dict:
+        return dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
+
+    with cross_state_access():
+        states = counted(State.objects.all(), "status")
+        kinds = counted(Recommendation.objects.all(), "mechanism__kind")
+        positions = counted(Recommendation.objects.all(), "position")
+        roles = counted(Membership.objects.all(), "role")
+        months = list(
+            ImportJob.objects.order_by()
+            .annotate(month=TruncMonth("created_at"))
+            .values("month")
+            .annotate(imports=Count("pk", filter=Q(dry_run=False)), previews=Count("pk", filter=Q(dry_run=True)))
+            .order_by("month")
+            .values_list("month", "imports", "previews")
+        )
+    return {
+        "states": [(label, states.get(value, 0)) for value, label in State.Status.choices],
+        "states_total": sum(states.values()),
+        "by_kind": [(label, kinds.get(value, 0)) for value, label in Mechanism.Kind.choices],
+        "by_position": [
+            *((label, positions.get(value, 0)) for value, label in Position.choices),
+            (_("No position"), sum(n for value, n in positions.items() if not value)),
+        ],
+        "recommendations_total": sum(positions.values()),
+        "imports_by_month": months,
+        "members_by_role": [(label, roles.get(value, 0)) for value, label in Role.choices],
+        "members_total": sum(roles.values()),
+    }

@@ -47,6 +47,9 @@ class Route:
     kind: str
     # Which planted object fills <pk> ("published", "import_job", "column_mapping"); None when there is no <pk>.
     obj: str | None = None
+    # The URL argument the object fills; a platform route whose object is not the State itself
+    # names the object by another argument ("job_id") and the State by <pk>.
+    obj_kwarg: str = "pk"
     # Personas (members of A) for whom the role check refuses the page with 403.
     refused: frozenset[str] = frozenset()
     # Extra URL arguments that are not State or object ids.
@@ -83,11 +86,17 @@ ROUTES: dict[str, Route] = {
     "platform:state-create": Route("platform"),
     "platform:state-detail": Route("platform", obj="state"),
     "platform:state-status": Route("platform", obj="state", method="post", ok=302),
+    "platform:state-export": Route("platform", obj="state", method="post"),
     # Posted empty: refused with a message and sent back (the flows: tests/tenants/).
     "platform:state-archive": Route("platform", obj="state", method="post", ok=302),
     "platform:state-delete": Route("platform", obj="state", method="post", ok=302),
     "platform:support-start": Route("platform", obj="state", method="post", ok=302),
     "platform:support-end": Route("platform", obj="state", method="post", ok=302),
+    "platform:state-import": Route("platform", obj="state"),
+    # Starts a fetch job, queued on commit (never run here: these tests roll back).
+    "platform:state-uhri-fetch": Route("platform", obj="state", method="post", ok=302),
+    "platform:state-import-detail": Route("platform", obj="import_job", obj_kwarg="job_id"),
+    "platform:statistics": Route("platform"),
     "workspace:home": Route("workspace"),
     "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     # Only State administrators (POSTing it is tested in tests/tenants/test_two_factor.py).
@@ -185,7 +194,9 @@ def url_for(name: str, route: Route, *, state, obj=None) -> str:
     if route.kind in {"workspace", "state-api", "portal"}:
         kwargs["state_slug"] = state.slug
     if route.obj:
-        kwargs["pk"] = obj.pk
+        kwargs[route.obj_kwarg] = obj.pk
+    if route.kind == "platform" and route.obj_kwarg != "pk":
+        kwargs["pk"] = state.pk
     return reverse(name, kwargs=kwargs)
 
 
@@ -241,9 +252,9 @@ def test_state_a_addresses(client, planted, name, persona):
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.obj and r.kind != "platform"))
+@pytest.mark.parametrize("name", sorted(n for n, r in ROUTES.items() if r.obj and r.obj != "state"))
 def test_another_states_object_is_404(client, planted, name, persona):
-    """B's object under A's address, and B's unpublished object on the portal: 404."""
+    """B's object under A's address (A's id on the console), and B's unpublished object on the portal: 404."""
     route = ROUTES[name]
     login(client, planted, persona)
     response = getattr(client, route.method)(

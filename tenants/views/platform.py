@@ -211,3 +211,21 @@ class StateCreateView(PlatformAdminMixin, FormView):
             % {"state": state.name, "email": admin.email},
         )
         return redirect("platform:home")
+
+
+class StateExportView(PlatformAdminMixin, View):
+    """The State's complete data as one archive (tenants.archive), downloaded at once."""
+
+    def post(self, request, pk):
+        import io
+
+        from django.http import HttpResponse
+
+        from tenants.archive import state_export
+
+        state = get_object_or_404(State, pk=pk)
+        archive = io.BytesIO()  # tenants.archive reads and writes whole archives in memory anyway
+        state_export(state=state, fileobj=archive, actor=request.user)
+        response = HttpResponse(archive.getvalue(), content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{state.slug}-export.zip"'
+        return response

@@ -222,3 +222,19 @@ def test_archive_and_delete_as_commands(planted):
         ("delete", ""),
         ("archive", ""),
     ]
+
+
+def test_the_console_downloads_a_states_archive(client, planted):
+    import io
+    import json
+    import zipfile
+
+    sign_in(client, planted.platform_admin)
+    response = client.post(reverse("platform:state-export", kwargs={"pk": planted.a.state.pk}))
+    assert response["Content-Disposition"] == 'attachment; filename="alpha-export.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        manifest = json.loads(archive.read("manifest.json"))
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert manifest["state"]["slug"] == "alpha"
+    assert b"BETA-ONLY" not in everything
+    assert PlatformAuditEntry.objects.filter(action="export", state_ref=planted.a.state.pk).count() == 1

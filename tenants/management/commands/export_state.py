@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from tenants.archive import ArchiveError, state_export
+from tenants.models import State
+
+
+class Command(BaseCommand):
+    help = "Write a State's complete data (rows, history, people, files) as one zip archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument("slug")
+        parser.add_argument("path", help="Where to write the .zip")
+
+    def handle(self, *args, slug, path, **options):
+        state = State.objects.filter(slug=slug).first()
+        if state is None:
+            raise CommandError(f"No State with the address {slug!r}")
+        try:
+            with open(path, "wb") as fileobj:
+                manifest = state_export(state=state, fileobj=fileobj)
+        except ArchiveError as error:
+            raise CommandError(str(error)) from error
+        rows = sum(manifest["tables"].values())
+        self.stdout.write(
+            f"{state.name} exported to {path} ({rows} rows, {manifest['history_entries']} history entries,"
+            f" {len(manifest['files'])} files)"
+        )
