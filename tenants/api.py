@@ -13,6 +13,18 @@ from tenants import two_factor
 from tenants.queries import membership_for, memberships_of, support_session_of
 
 
+def refuse_unverified_platform_admin(request) -> None:
+    """Platform administrators use the API only from a session verified with a code: a token is
+    never verified (the middleware that holds them to it sees only sessions)."""
+    if request.user.is_platform_admin and not two_factor.is_verified(request.user):
+        raise PermissionDenied(
+            _(
+                "Platform administrators must sign in with two-factor sign-in: call the API from a session "
+                "verified with a code; API tokens cannot be used for this account."
+            )
+        )
+
+
 class IsStateMember(permissions.BasePermission):
     """Authenticated first (so anonymous callers learn nothing), then a member, else 404.
 
@@ -26,6 +38,7 @@ class IsStateMember(permissions.BasePermission):
     def has_permission(self, request, view) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
+        refuse_unverified_platform_admin(request)
         state = getattr(request._request, "state", None)
         membership = None if state is None else membership_for(request.user, state)
         # Support mode covers the workspace's pages, not the API.
@@ -66,6 +79,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MembershipSerializer(many=True))
     def get(self, request):
+        refuse_unverified_platform_admin(request)
         memberships = memberships_of(request.user)
         return Response(
             {

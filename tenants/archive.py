@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import posixpath
 import zipfile
 from collections import defaultdict
@@ -35,6 +36,7 @@ from typing import BinaryIO
 import pghistory
 from django.apps import apps
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, models, transaction
@@ -520,7 +522,13 @@ def state_import(
                 content = data.get(item["member"])
                 if content is None:
                     raise ArchiveError(f"The archive lacks the file {item['member']}")
-                new_name = default_storage.save(item["name"], ContentFile(content))
+                # A name of the importer's making, never the archive's (whose folders may belong to
+                # another State here): imported/<new State>/<table>/<its base name>.
+                base = os.path.basename(str(item["name"])) or "file"
+                try:
+                    new_name = default_storage.save(f"imported/{state.pk}/{item['table']}/{base}", ContentFile(content))
+                except SuspiciousFileOperation as error:
+                    raise ArchiveError(f"The archive names a file the storage refuses: {item['name']}") from error
                 saved_files.append(new_name)
                 stored_names[(item["table"], item["id"], item["column"])] = new_name
 
@@ -529,8 +537,15 @@ def state_import(
                 for row in rows[table]:
                     new_row = decode(row, references[table])
                     for column in file_columns.get(table, []):
-                        if (table, row["id"], column) in stored_names:
-                            new_row[column] = stored_names[(table, row["id"], column)]
+                        # Only a file the archive brought; any other stored path would point at
+                        # someone else's file on this installation.
+                        new_row[column] = stored_names.get((table, row["id"], column), "")
+                    if table == "recommendations_importjob" and isinstance(new_row.get("options"), dict):
+                        # A UHRI fetch's working folder belongs to the installation it ran on.
+                        new_row["options"] = {k: v for k, v in new_row["options"].items() if k != "folder"}
+                    if table == "tenants_supportsession" and new_row.get("ended_at") is None:
+                        # Nobody is in support mode in a State that has just arrived.
+                        new_row["ended_at"] = new_row.get("started_at")
                     new_row["id"] = id_map[table][row["id"]]
                     new_row["state_id"] = state.pk
                     new_rows.append(new_row)

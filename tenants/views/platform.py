@@ -221,11 +221,15 @@ class StateExportView(PlatformAdminMixin, View):
 
         from django.http import HttpResponse
 
-        from tenants.archive import state_export
+        from tenants.archive import ArchiveError, state_export
 
         state = get_object_or_404(State, pk=pk)
         archive = io.BytesIO()  # tenants.archive reads and writes whole archives in memory anyway
-        state_export(state=state, fileobj=archive, actor=request.user)
+        try:
+            state_export(state=state, fileobj=archive, actor=request.user)
+        except ArchiveError as error:
+            messages.error(request, _("The State could not be exported: %(reason)s") % {"reason": error})
+            return redirect("platform:state-detail", pk=state.pk)
         response = HttpResponse(archive.getvalue(), content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{state.slug}-export.zip"'
         return response

@@ -284,3 +284,22 @@ def test_the_commands(rich, tmp_path):
         assert Recommendation.objects.filter(state=copy).count() == 2
     with pytest.raises(CommandError, match="No State"):
         call_command("export_state", "nowhere", str(path))
+
+
+def test_imported_files_are_named_by_the_importer_and_paths_it_did_not_bring_are_cleared(planted):
+    import io
+
+    from recommendations.models import ImportJob
+    from tenants.archive import state_export, state_import
+    from tenants.scoping import cross_state_access, state_context
+
+    with state_context(planted.a.state):
+        # A stored path the archive does not carry (the file is not there): it must not survive.
+        ImportJob.objects.filter(pk=planted.a.import_job.pk).update(file="imports/someone-elses.xlsx")
+    archive = io.BytesIO()
+    state_export(state=planted.a.state, fileobj=archive)
+    archive.seek(0)
+    copy = state_import(fileobj=archive, slug="alpha-copy", iso3="XAC")
+    with cross_state_access():
+        files = list(ImportJob.objects.filter(state=copy).values_list("file", flat=True))
+    assert files == [""]

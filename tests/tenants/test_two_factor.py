@@ -300,3 +300,13 @@ def test_removing_a_membership_closes_the_workspace_at_once(client, planted):
         Membership.objects.filter(user=user).delete()
     assert client.get("/alpha/workspace/").status_code == 404
     assert client.get("/api/v1/states/alpha/recommendations/").status_code == 404
+
+
+def test_a_platform_administrators_token_is_refused_without_a_verified_session(planted):
+    from django.test import Client
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=planted.platform_admin)
+    response = Client().get("/api/v1/me/", headers={"Authorization": f"Token {token.key}"})
+    assert response.status_code == 403
+    assert "API tokens cannot be used for this account" in response.json()["detail"]
