@@ -124,6 +124,34 @@ def state_archive(*, state: State, actor: User | None, reason: str) -> State:
 
 
 @transaction.atomic
+def _stored_files(state_id: int) -> list[str]:
+    """The names of the files the State's rows keep in the storage (every FileField of a State-owned model)."""
+    from django.apps import apps
+    from django.db import models
+
+    names: list[str] = []
+    with cross_state_access():
+        for model in apps.get_models():
+            if not any(f.name == "state" and f.is_relation for f in model._meta.fields):
+                continue
+            for field in model._meta.fields:
+                if isinstance(field, models.FileField):
+                    names += [
+                        n for n in model._base_manager.filter(state_id=state_id).values_list(field.name, flat=True) if n
+                    ]
+    return names
+
+
+def _delete_stored_files(names: list[str]) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except OSError:  # already gone, or the storage refuses: the rows are gone either way
+            continue
+
+
 def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason: str = "") -> PlatformAuditEntry:
     """Delete an archived State and every row it owns, for good.
 
@@ -148,6 +176,7 @@ def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason:
     state_id = state.pk
     rows: dict[str, int] = {}
     quote = connection.ops.quote_name
+    stored = _stored_files(state_id)
     with cross_state_access(), connection.cursor() as cursor:
         # Foreign keys between the State's tables are deferred (Django creates them so), so the
         # order does not matter; they are checked before the State's own row goes.
@@ -163,6 +192,8 @@ def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         cursor.execute("SELECT nrtd_purge_state_history(%s)", [state_id])
         history_rows = cursor.fetchone()[0]
+    # The files go once the rows are gone for good (after commit; a rollback keeps both).
+    transaction.on_commit(lambda: _delete_stored_files(stored))
     return _audit(
         state=state,
         actor=actor,

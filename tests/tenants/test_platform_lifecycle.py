@@ -238,3 +238,28 @@ def test_the_console_downloads_a_states_archive(client, planted):
     assert manifest["state"]["slug"] == "alpha"
     assert b"BETA-ONLY" not in everything
     assert PlatformAuditEntry.objects.filter(action="export", state_ref=planted.a.state.pk).count() == 1
+
+
+def test_deleting_a_state_removes_its_stored_files_after_commit(planted, django_capture_on_commit_callbacks):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from recommendations.models import ImportJob
+    from tenants.scoping import state_context
+    from tenants.services import state_archive, state_delete
+
+    kept = default_storage.save("imports/test/beta-file.json", ContentFile(b"{}"))
+    going = default_storage.save("imports/test/alpha-file.json", ContentFile(b"{}"))
+    with state_context(planted.a.state):
+        ImportJob.objects.filter(pk=planted.a.import_job.pk).update(file=going)
+    with state_context(planted.b.state):
+        ImportJob.objects.filter(pk=planted.b.import_job.pk).update(file=kept)
+    try:
+        state_archive(state=planted.a.state, actor=planted.platform_admin, reason="Leaving")
+        with django_capture_on_commit_callbacks(execute=True):
+            state_delete(state=planted.a.state, actor=planted.platform_admin, confirm_slug="alpha")
+        assert (default_storage.exists(going), default_storage.exists(kept)) == (False, True)
+    finally:
+        for name in (going, kept):
+            if default_storage.exists(name):
+                default_storage.delete(name)
