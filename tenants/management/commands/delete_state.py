@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from tenants.models import State
+from tenants.management.state_commands import state_by_slug
 from tenants.services import StateConfirmationError, StateStatusError, state_delete
 
 
@@ -13,9 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("--reason", default="", help="Kept in the platform's audit record")
 
     def handle(self, *args, slug, confirm, reason, **options):
-        state = State.objects.filter(slug=slug).first()
-        if state is None:
-            raise CommandError(f"No State with the address {slug!r}")
+        state = state_by_slug(slug)
         try:
             entry = state_delete(state=state, actor=None, confirm_slug=confirm, reason=reason)
         except StateConfirmationError as error:

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tenants.archive import ArchiveError, state_export
-from tenants.models import State
+from tenants.management.state_commands import state_by_slug
 
 
 class Command(BaseCommand):
@@ -12,9 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("path", help="Where to write the .zip")
 
     def handle(self, *args, slug, path, **options):
-        state = State.objects.filter(slug=slug).first()
-        if state is None:
-            raise CommandError(f"No State with the address {slug!r}")
+        state = state_by_slug(slug)
         try:
             with open(path, "wb") as fileobj:
                 manifest = state_export(state=state, fileobj=fileobj)

@@ -1,22 +1,9 @@
-from django.core.management.base import BaseCommand, CommandError
-
-from tenants.models import State
-from tenants.services import StateStatusError, state_resume
+from tenants.management.state_commands import StateStatusCommand
+from tenants.services import state_resume
 
 
-class Command(BaseCommand):
-    help = "Resume a suspended State."
-
-    def add_arguments(self, parser):
-        parser.add_argument("slug")
-        parser.add_argument("--reason", default="", help="Kept in the State's audit record")
-
-    def handle(self, *args, slug, reason, **options):
-        state = State.objects.filter(slug=slug).first()
-        if state is None:
-            raise CommandError(f"No State with the address {slug!r}")
-        try:
-            state_resume(state=state, actor=None, reason=reason)
-        except StateStatusError as error:
-            raise CommandError(f"{state.name} is {error.args[0]}, not suspended") from error
-        self.stdout.write(f"{state.name} is active again")
+class Command(StateStatusCommand):
+    help = "Resume a suspended or archived State."
+    service = state_resume
+    refused = "{state} is {status}, not suspended"
+    done = "{state} is active again"
