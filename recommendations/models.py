@@ -248,6 +248,16 @@ class Position(models.TextChoices):
     PENDING = "pending", _("Pending")
 
 
+class ImplementationStatus(models.TextChoices):
+    """How far a recommendation or an action has been implemented, as its entities report it."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    PARTIALLY_IMPLEMENTED = "partially_implemented", _("Partially implemented")
+    IMPLEMENTED = "implemented", _("Implemented")
+    NOT_APPLICABLE = "not_applicable", _("No longer applicable")
+
+
 class Recommendation(StateOwned):
     """A recommendation (or observation) a mechanism addressed to the State."""
 
@@ -336,6 +346,16 @@ class Recommendation(StateOwned):
         related_name="recommendations",
         verbose_name=_("related recommendations"),
     )
+    # Follow-up (issue 5): the status of the latest validated progress update, and its date
+    # (followup.workflow keeps them in step; never written by an import).
+    implementation_status = models.CharField(
+        _("implementation status"),
+        max_length=30,
+        choices=ImplementationStatus.choices,
+        blank=True,
+        db_default="",
+    )
+    implementation_status_on = models.DateField(_("status as of"), null=True, blank=True)
     # How imports recognise this recommendation again: "uhri:<annotation id>", else
     # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (recommendations.imports).
     import_key = models.CharField(_("import key"), max_length=200, blank=True)
@@ -374,6 +394,7 @@ class Recommendation(StateOwned):
             GinIndex(fields=["sdg_goal_ids"], name="recommendation_goals_gin"),
             GinIndex(fields=["cluster_ids"], name="recommendation_clusters_gin"),
             GinIndex(fields=["supporting_entity_ids"], name="recommendation_supporting_gin"),
+            models.Index(fields=["state", "implementation_status"], name="recommendation_impl_status_idx"),
         ]
 
     def __str__(self) -> str:

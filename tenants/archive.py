@@ -96,6 +96,10 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         (recommendation, "cluster_ids"): Cluster,
         (recommendation, "supporting_entity_ids"): Entity,
         ("recommendations_relatedsuggestion", "recommendation_ids"): Recommendation,
+        ("followup_action", "recommendation_ids"): Recommendation,
+        ("followup_action", "supporting_entity_ids"): Entity,
+        ("followup_datacollectionround", "recommendation_ids"): Recommendation,
+        ("followup_datacollectionround", "entity_ids"): Entity,
     }
 
 

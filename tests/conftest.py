@@ -45,9 +45,16 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         owner.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
 @pytest.fixture(autouse=True)
-def _fresh_test(settings):
+def _fresh_test(settings, media_root):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Stored files (evidence, imports) go to a directory of the test session, not the data directory.
+    settings.MEDIA_ROOT = str(media_root)
     # A request's LocaleMiddleware leaves its language active in the thread; each test starts
     # in English, as a new process would.
     translation.activate(settings.LANGUAGE_CODE)

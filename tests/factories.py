@@ -6,11 +6,24 @@ page of State A that shows any of them is caught by a plain text search.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
 import factory
 from django.utils import timezone
 
+from followup.models import (
+    Action,
+    DataCollectionRound,
+    Evidence,
+    Indicator,
+    Measurement,
+    Notification,
+    Plan,
+    ProgressUpdate,
+    ReminderLog,
+    RoundTask,
+)
 from recommendations.models import (
     AffectedGroup,
     Cluster,
@@ -72,6 +85,18 @@ class PlantedState:
     focal_point: FocalPoint | None = None
     saved_view: SavedView | None = None
     people: dict[str, User] = field(default_factory=dict)
+    # Follow-up: a plan with an action and an indicator (with a measurement); a validated update
+    # every member may read and a draft with an evidence file (its entity's focal point and the
+    # secretariat only); a data-collection round asking the entity about the published recommendation.
+    plan: Plan | None = None
+    action: Action | None = None
+    indicator: Indicator | None = None
+    measurement: Measurement | None = None
+    progress_update: ProgressUpdate | None = None
+    draft_update: ProgressUpdate | None = None
+    evidence: Evidence | None = None
+    data_round: DataCollectionRound | None = None
+    notification: Notification | None = None
 
 
 @dataclass
@@ -175,6 +200,7 @@ def _plant_state(
                 focal_point = FocalPoint.objects.create(state=state, membership=membership, entity=entity)
         people[role_name] = user
     with state_context(state):
+        followup = _plant_followup(state, name=name, marker=marker, entity=entity, published=published, people=people)
         saved_view = SavedView.objects.create(
             state=state,
             name=f"Supported {marker}".strip(),
@@ -194,7 +220,88 @@ def _plant_state(
         focal_point=focal_point,
         saved_view=saved_view,
         people=people,
+        **followup,
     )
+
+
+PLANTED_PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _plant_followup(state, *, name, marker, entity, published, people) -> dict:
+    from django.core.files.base import ContentFile
+
+    plan = Plan.objects.create(state=state, title=f"Implementation plan of {name} {marker}".strip())
+    action = Action.objects.create(
+        state=state,
+        plan=plan,
+        title=f"Draft a law on enforced disappearance {marker}".strip(),
+        recommendation_ids=[published.pk],
+        lead_entity=entity,
+    )
+    indicator = Indicator.objects.create(
+        state=state, action=action, name=f"Cases investigated {marker}".strip(), unit="cases"
+    )
+    measurement = Measurement.objects.create(
+        state=state, indicator=indicator, measured_on="2026-01-01", value=12, note=f"{marker}".strip()
+    )
+    progress_update = ProgressUpdate.objects.create(
+        state=state,
+        recommendation=published,
+        entity=entity,
+        implementation_status="in_progress",
+        narrative=f"The bill was sent to parliament {marker}".strip(),
+        status=ProgressUpdate.Status.VALIDATED,
+        author=people["focal_point"],
+        reviewed_by=people["secretariat"],
+    )
+    draft_update = ProgressUpdate.objects.create(
+        state=state,
+        recommendation=published,
+        entity=entity,
+        implementation_status="in_progress",
+        narrative=f"Draft in progress {marker}".strip(),
+        author=people["focal_point"],
+    )
+    evidence = Evidence(
+        state=state,
+        update=draft_update,
+        name=f"minutes{marker}.pdf",
+        content_type="application/pdf",
+        size=len(PLANTED_PDF),
+    )
+    evidence.file.save("minutes.pdf", ContentFile(PLANTED_PDF), save=False)
+    evidence.save()
+    data_round = DataCollectionRound.objects.create(
+        state=state,
+        title=f"Mid-term report round {marker}".strip(),
+        instructions=f"Tell us what changed {marker}".strip(),
+        deadline=timezone.localdate() + datetime.timedelta(days=30),
+        recommendation_ids=[published.pk],
+        entity_ids=[entity.pk],
+        opened_by=people["secretariat"],
+    )
+    RoundTask.objects.create(state=state, round=data_round, entity=entity, recommendation=published)
+    ReminderLog.objects.create(
+        state=state, kind=ReminderLog.Kind.BEFORE, round=data_round, user=people["focal_point"], period="before"
+    )
+    notification = Notification.objects.create(
+        state=state,
+        user=people["secretariat"],
+        kind=Notification.Kind.SUBMITTED,
+        update=progress_update,
+        params={"subject": f"{published} {marker}".strip(), "entity": str(entity), "comment": "", "path": "/"},
+    )
+    return {
+        "plan": plan,
+        "action": action,
+        "indicator": indicator,
+        "measurement": measurement,
+        "progress_update": progress_update,
+        "draft_update": draft_update,
+        "evidence": evidence,
+        "data_round": data_round,
+        "notification": notification,
+    }
 
 
 def plant() -> PlantedData:

@@ -28,13 +28,17 @@ OWNED_ARRAYS = {
     ("recommendations_recommendation", "cluster_ids"): "recommendations_cluster",
     ("recommendations_recommendation", "supporting_entity_ids"): "recommendations_entity",
     ("recommendations_relatedsuggestion", "recommendation_ids"): "recommendations_recommendation",
+    ("followup_action", "recommendation_ids"): "recommendations_recommendation",
+    ("followup_action", "supporting_entity_ids"): "recommendations_entity",
+    ("followup_datacollectionround", "recommendation_ids"): "recommendations_recommendation",
+    ("followup_datacollectionround", "entity_ids"): "recommendations_entity",
 }
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    return tmp_path
+def media(media_root):
+    # The session's own directory (tests/conftest.py), where the planted evidence files are too.
+    return media_root
 
 
 @pytest.fixture
