@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -243,6 +244,8 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# Each evidence file of a progress update (followup.evidence).
+NRTD_MAX_EVIDENCE_BYTES = envint("NRTD_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 
 # --- The UHRI API (optional) ---------------------------------------------------------------------
 # Where a State's recommendations can be fetched from; without a URL the workspace offers no
@@ -347,7 +350,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic work. Reminders run every hour; each reminder is sent once whatever the number of
+# runs (followup.reminders keeps a log with a unique key), so a beat that runs twice is harmless.
+CELERY_BEAT_SCHEDULE: dict = {
+    "followup-reminders": {
+        "task": "followup.tasks.reminders_task",
+        "schedule": crontab(minute=envint("NRTD_REMINDERS_MINUTE", 5)),
+    },
+}
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from followup import urls as followup_urls
 from recommendations import api as recommendations_api
 from recommendations import urls as recommendations_urls
 from tenants import urls as tenants_urls
@@ -13,7 +14,11 @@ from tenants.views import health, pages
 state_api_router = SimpleRouter()
 state_api_router.register("recommendations", recommendations_api.RecommendationViewSet, basename="recommendation")
 
-workspace_urlpatterns = tenants_urls.workspace_urlpatterns + recommendations_urls.workspace_urlpatterns
+workspace_urlpatterns = (
+    tenants_urls.workspace_urlpatterns
+    + recommendations_urls.workspace_urlpatterns
+    + followup_urls.workspace_urlpatterns
+)
 portal_urlpatterns = recommendations_urls.portal_urlpatterns
 
 api_urlpatterns = [

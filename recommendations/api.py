@@ -23,6 +23,8 @@ CURATION_FIELDS = [
     "priority_factors",
     "priority_derived",
     "related_group",
+    "implementation_status",
+    "implementation_status_on",
 ]
 # The name of an entry in each interface language: any of them is accepted on input.
 NAME_FIELDS = ["name", *(f"name_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES)]

@@ -199,6 +199,7 @@ BULK_ACTIONS = [
     ("publish", _("Publish on the portal")),
     ("unpublish", _("Take off the portal")),
     ("relate", _("Group as related (they ask the same thing)")),
+    ("link_action", _("Link to an action of an implementation plan")),
 ]
 NEEDS = {
     "assign_lead": "entity",
@@ -209,6 +210,7 @@ NEEDS = {
     "cluster_remove": "cluster",
     "factor_on": "factor",
     "factor_off": "factor",
+    "link_action": "plan_action",
 }
 
 
@@ -226,6 +228,7 @@ class BulkActionForm(forms.Form):
     entity = forms.ModelChoiceField(label=_("Entity"), queryset=None, required=False)
     cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=None, required=False)
     factor = forms.ChoiceField(label=_("Priority factor"), choices=[("", "—"), *FACTOR_CHOICES], required=False)
+    plan_action = forms.ModelChoiceField(label=_("Action of a plan"), queryset=None, required=False)
     with_related = forms.BooleanField(
         label=_("Also their related recommendations"),
         required=False,
@@ -240,6 +243,10 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entity"].queryset = Entity.objects.all()
         self.fields["cluster"].queryset = Cluster.objects.all()
+        from followup.models import Action
+
+        self.fields["plan_action"].queryset = Action.objects.select_related("plan").order_by("plan__title", "title")
+        self.fields["plan_action"].label_from_instance = lambda action: f"{action.plan.title} — {action.title}"
         # Any ids are accepted here; the view keeps only the State's own (others are not found).
         self.fields["ids"].choices = [(value, value) for value in (self.data.getlist("ids") if self.data else [])]
 

@@ -11,6 +11,7 @@ from recommendations.models import (
     AffectedGroup,
     Cluster,
     Entity,
+    ImplementationStatus,
     Mechanism,
     Position,
     Recommendation,
@@ -83,6 +84,12 @@ class RecommendationFilter(filters.FilterSet):
     unclustered = filters.BooleanFilter(label=_("In no cluster"), method="filter_unclustered")
     priority = filters.NumberFilter(label=_("Priority at least"), field_name="priority_score", lookup_expr="gte")
     related = filters.BooleanFilter(label=_("In a group of related recommendations"), method="filter_related")
+    # "none": no validated update yet.
+    implementation_status = filters.MultipleChoiceFilter(
+        label=_("Implementation status"),
+        choices=[*ImplementationStatus.choices, ("none", _("No validated update yet"))],
+        method="filter_implementation_status",
+    )
     sort = filters.ChoiceFilter(
         label=_("Sort by"),
         empty_label=None,
@@ -152,6 +159,12 @@ class RecommendationFilter(filters.FilterSet):
         if value is None:
             return queryset
         return queryset.filter(cluster_ids=[]) if value else queryset.exclude(cluster_ids=[])
+
+    def filter_implementation_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        statuses = ["" if status == "none" else status for status in value]
+        return queryset.filter(implementation_status__in=statuses)
 
     def filter_related(self, queryset, name, value):
         if value is None:

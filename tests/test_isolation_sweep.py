@@ -52,6 +52,9 @@ class Route:
     obj_kwarg: str = "pk"
     # Personas (members of A) for whom the role check refuses the page with 403.
     refused: frozenset[str] = frozenset()
+    # Personas (members of A) who may not see the object at all, so get 404 (an observer and a
+    # draft progress update).
+    hidden: frozenset[str] = frozenset()
     # Extra URL arguments that are not State or object ids.
     kwargs: tuple[tuple[str, str], ...] = ()
     method: str = "get"
@@ -61,6 +64,7 @@ class Route:
 
 # Pages of the secretariat's work: focal points and observers are refused.
 CURATORS_ONLY = frozenset({"a_focal_point", "a_observer"})
+OBSERVER = frozenset({"a_observer"})
 
 ROUTES: dict[str, Route] = {
     "home": Route("public"),
@@ -152,6 +156,43 @@ ROUTES: dict[str, Route] = {
     "workspace:related-reject": Route(
         "workspace", obj="related_suggestion", method="post", ok=302, refused=CURATORS_ONLY
     ),
+    # Follow-up. The planted focal point reports for the entity that leads the published
+    # recommendation and the planted action; the draft update is that entity's.
+    "workspace:plan-list": Route("workspace"),
+    "workspace:plan-create": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:plan-detail": Route("workspace", obj="plan"),
+    "workspace:plan-edit": Route("workspace", obj="plan", refused=CURATORS_ONLY),
+    "workspace:action-create": Route("workspace", obj="plan", refused=CURATORS_ONLY),
+    "workspace:action-detail": Route("workspace", obj="action"),
+    "workspace:action-edit": Route("workspace", obj="action", refused=CURATORS_ONLY),
+    "workspace:action-indicator-create": Route("workspace", obj="action", refused=CURATORS_ONLY),
+    "workspace:recommendation-indicator-create": Route("workspace", obj="published", refused=CURATORS_ONLY),
+    "workspace:indicator-detail": Route("workspace", obj="indicator"),
+    "workspace:indicator-edit": Route("workspace", obj="indicator", refused=CURATORS_ONLY),
+    # Posted empty: the indicator's page again, with the form's errors.
+    "workspace:measurement-add": Route("workspace", obj="indicator", method="post", refused=OBSERVER),
+    "workspace:measurement-delete": Route("workspace", obj="measurement", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:update-list": Route("workspace"),
+    "workspace:update-publish-bulk": Route("workspace", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:recommendation-update-create": Route("workspace", obj="published", refused=OBSERVER),
+    "workspace:action-update-create": Route("workspace", obj="action", refused=OBSERVER),
+    "workspace:update-detail": Route("workspace", obj="progress_update"),
+    "workspace:update-edit": Route("workspace", obj="draft_update", hidden=OBSERVER),
+    # Posted without the version the person saw: refused as stale, with a message, and sent back.
+    "workspace:update-submit": Route("workspace", obj="draft_update", method="post", ok=302, hidden=OBSERVER),
+    "workspace:update-review": Route("workspace", obj="progress_update", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:update-publish": Route("workspace", obj="progress_update", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:update-delete": Route("workspace", obj="draft_update", method="post", ok=302, hidden=OBSERVER),
+    "workspace:evidence-add": Route("workspace", obj="draft_update", method="post", ok=302, hidden=OBSERVER),
+    "workspace:evidence-download": Route("workspace", obj="evidence", hidden=OBSERVER),
+    "workspace:evidence-remove": Route("workspace", obj="evidence", method="post", ok=302, hidden=OBSERVER),
+    "workspace:round-list": Route("workspace", refused=OBSERVER),
+    "workspace:round-create": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:round-detail": Route("workspace", obj="data_round", refused=OBSERVER),
+    "workspace:round-close": Route("workspace", obj="data_round", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:my-work": Route("workspace"),
+    "workspace:notification-list": Route("workspace"),
+    "workspace:notification-read": Route("workspace", method="post", ok=302),
     "api:state-api:recommendation-list": Route("state-api"),
     "api:state-api:recommendation-detail": Route("state-api", obj="published"),
     "portal:home": Route("portal"),
@@ -212,7 +253,7 @@ def expected_status(route: Route, persona: str) -> int | str:
     if route.kind == "workspace":
         if persona == "anonymous":
             return "login"
-        if persona not in A_MEMBERS:
+        if persona not in A_MEMBERS or persona in route.hidden:
             return 404
         return 403 if persona in route.refused else route.ok
     if route.kind == "state-api":
@@ -224,6 +265,12 @@ def expected_status(route: Route, persona: str) -> int | str:
     if route.kind == "portal":
         return 200
     raise AssertionError(route.kind)
+
+
+def body_of(response) -> str:
+    """The answer's text, whether sent whole or streamed (a file download)."""
+    data = b"".join(response.streaming_content) if response.streaming else response.content
+    return data.decode(errors="replace")
 
 
 def check(response, expected) -> None:
@@ -245,7 +292,7 @@ def test_state_a_addresses(client, planted, name, persona):
     obj = getattr(planted.a, route.obj) if route.obj else None
     response = getattr(client, route.method)(url_for(name, route, state=planted.a.state, obj=obj))
     check(response, expected_status(route, persona))
-    body = response.content.decode(errors="replace")
+    body = body_of(response)
     assert B_MARKER not in body
     if route.kind == "portal":
         assert A_UNPUBLISHED_MARKER not in body
@@ -264,7 +311,7 @@ def test_another_states_object_is_404(client, planted, name, persona):
     if expected in (200, 403, route.ok):
         expected = 404
     check(response, expected)
-    assert B_MARKER not in response.content.decode(errors="replace")
+    assert B_MARKER not in body_of(response)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -136,6 +136,10 @@ class BulkActionView(StatePermissionMixin, View):
             )
         if action in ("publish", "unpublish"):
             return curation.recommendations_publish(selection=selection, published=action == "publish")
+        if action == "link_action":
+            from followup.plans import actions_link
+
+            return actions_link(action=data["plan_action"], recommendation_ids=selection.values_list("pk", flat=True))
         group = curation.recommendations_relate(state=request.state, selection=selection, user=request.user)
         if group is None:
             messages.error(request, _("Choose at least two recommendations to group them as related."))

@@ -7,7 +7,7 @@ from recommendations.curation_forms import BulkActionForm
 from recommendations.filters import RecommendationFilter
 from recommendations.forms import RecommendationForm
 from recommendations.priority import reasons_for
-from recommendations.queries import recommendation_history, recommendations_visible_to
+from recommendations.queries import recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
 from recommendations.views.curation import saved_views_for
 from tenants.views.mixins import StatePermissionMixin
@@ -63,8 +63,16 @@ class RecommendationDetailView(StatePermissionMixin, DetailView):
                 .filter(related_group_id=recommendation.related_group_id)
                 .exclude(pk=recommendation.pk)
             )
+        from followup.access import reporting_entities, visible_updates
+        from followup.queries import actions_of, timeline
+
+        user, state = self.request.user, self.request.state
         return super().get_context_data(
-            history=recommendation_history(recommendation)[:50],
+            timeline=timeline(recommendation, user=user, state=state),
+            updates=visible_updates(user, state).filter(recommendation=recommendation).select_related("entity"),
+            actions=actions_of(recommendation),
+            indicators=recommendation.indicators.all(),
+            can_report=bool(reporting_entities(user, state, recommendation)),
             reasons=reasons_for(recommendation),
             related=related,
             **kwargs,

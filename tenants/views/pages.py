@@ -28,6 +28,10 @@ class WorkspaceHomeView(StatePermissionMixin, TemplateView):
             from recommendations.queries import curation_backlog
 
             context["curation"] = curation_backlog()
+        if self.request.user.has_perm("followup.view_followup", self.request.state):
+            from followup.rounds import work_counts
+
+            context["work"] = work_counts(self.request.user, self.request.state)
         return context
 
 

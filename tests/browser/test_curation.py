@@ -26,7 +26,7 @@ def test_filter_select_all_assign_and_see_it_on_the_page_and_in_history(page, li
 
     # Every recommendation the filters match, to the Ministry of Education as lead.
     bulk = page.locator("#bulk-form")
-    bulk.get_by_label("Action").select_option(label="Assign to an entity as lead")
+    bulk.get_by_label(re.compile(r"^Action:?$")).select_option(label="Assign to an entity as lead")
     bulk.get_by_label("Entity").select_option(label="Ministry of Education of Alphaland")
     bulk.get_by_label(re.compile("Every recommendation matching the filters")).check()
     bulk.get_by_role("button", name="Run the action").click()
@@ -40,4 +40,4 @@ def test_filter_select_all_assign_and_see_it_on_the_page_and_in_history(page, li
     expect(curation.get_by_role("link", name="Ministry of Education of Alphaland")).to_be_visible()
     history = page.get_by_role("region", name="History")
     expect(history.get_by_role("listitem").first).to_contain_text("secretariat of Alphaland")
-    expect(history.get_by_role("listitem").first).to_contain_text("lead_entity_id")
+    expect(history.get_by_role("listitem").first).to_contain_text("lead entity")

@@ -1,0 +1,47 @@
+from django.urls import path
+
+from followup.views import plans, rounds, updates, work
+
+workspace_urlpatterns = [
+    path("plans/", plans.PlanListView.as_view(), name="plan-list"),
+    path("plans/new/", plans.PlanCreateView.as_view(), name="plan-create"),
+    path("plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", plans.PlanEditView.as_view(), name="plan-edit"),
+    path("plans/<int:pk>/actions/new/", plans.ActionCreateView.as_view(), name="action-create"),
+    path("actions/<int:pk>/", plans.ActionDetailView.as_view(), name="action-detail"),
+    path("actions/<int:pk>/edit/", plans.ActionEditView.as_view(), name="action-edit"),
+    path("actions/<int:pk>/indicators/new/", plans.ActionIndicatorCreateView.as_view(), name="action-indicator-create"),
+    path(
+        "recommendations/<int:pk>/indicators/new/",
+        plans.RecommendationIndicatorCreateView.as_view(),
+        name="recommendation-indicator-create",
+    ),
+    path("indicators/<int:pk>/", plans.IndicatorDetailView.as_view(), name="indicator-detail"),
+    path("indicators/<int:pk>/edit/", plans.IndicatorEditView.as_view(), name="indicator-edit"),
+    path("indicators/<int:pk>/measurements/", plans.MeasurementAddView.as_view(), name="measurement-add"),
+    path("measurements/<int:pk>/delete/", plans.MeasurementDeleteView.as_view(), name="measurement-delete"),
+    path("updates/", updates.UpdateListView.as_view(), name="update-list"),
+    path("updates/publish/", updates.UpdatePublishBulkView.as_view(), name="update-publish-bulk"),
+    path(
+        "recommendations/<int:pk>/updates/new/",
+        updates.RecommendationUpdateCreateView.as_view(),
+        name="recommendation-update-create",
+    ),
+    path("actions/<int:pk>/updates/new/", updates.ActionUpdateCreateView.as_view(), name="action-update-create"),
+    path("updates/<int:pk>/", updates.UpdateDetailView.as_view(), name="update-detail"),
+    path("updates/<int:pk>/edit/", updates.UpdateEditView.as_view(), name="update-edit"),
+    path("updates/<int:pk>/submit/", updates.UpdateSubmitView.as_view(), name="update-submit"),
+    path("updates/<int:pk>/review/", updates.UpdateReviewView.as_view(), name="update-review"),
+    path("updates/<int:pk>/publish/", updates.UpdatePublishView.as_view(), name="update-publish"),
+    path("updates/<int:pk>/delete/", updates.UpdateDeleteView.as_view(), name="update-delete"),
+    path("updates/<int:pk>/evidence/", updates.EvidenceAddView.as_view(), name="evidence-add"),
+    path("evidence/<int:pk>/", updates.EvidenceDownloadView.as_view(), name="evidence-download"),
+    path("evidence/<int:pk>/remove/", updates.EvidenceRemoveView.as_view(), name="evidence-remove"),
+    path("rounds/", rounds.RoundListView.as_view(), name="round-list"),
+    path("rounds/new/", rounds.RoundCreateView.as_view(), name="round-create"),
+    path("rounds/<int:pk>/", rounds.RoundDetailView.as_view(), name="round-detail"),
+    path("rounds/<int:pk>/close/", rounds.RoundCloseView.as_view(), name="round-close"),
+    path("my-work/", work.MyWorkView.as_view(), name="my-work"),
+    path("notifications/", work.NotificationListView.as_view(), name="notification-list"),
+    path("notifications/read/", work.NotificationReadView.as_view(), name="notification-read"),
+]
