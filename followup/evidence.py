@@ -58,6 +58,8 @@ TEXT = Kind("text/plain", ".txt", "text")
 CSV = Kind("text/csv", ".csv", "CSV")
 OOXML_PARTS = {"word/document.xml": DOCX, "xl/workbook.xml": XLSX, "ppt/presentation.xml": PPTX}
 MAX_ZIP_MEMBERS = 10_000
+# The largest part of a zip-based file read to recognise it (a tiny compressed part may expand hugely).
+MAX_PART_BYTES = 1024 * 1024
 
 
 def accepted_types() -> str:
@@ -116,8 +118,14 @@ def _recognise_zip(fileobj, name: str) -> Kind:
             if len(members) > MAX_ZIP_MEMBERS:
                 raise EvidenceRefused(_unknown(name))
             lowered = {member.lower() for member in members}
+
+            def read(member: str) -> bytes:
+                if archive.getinfo(member).file_size > MAX_PART_BYTES:
+                    raise EvidenceRefused(_unknown(name))
+                return archive.read(member)
+
             if "mimetype" in members:
-                kind = ODF.get(archive.read("mimetype").strip())
+                kind = ODF.get(read("mimetype").strip())
                 if kind is None:
                     raise EvidenceRefused(_unknown(name))
                 if any(member.startswith("basic/") or member.startswith("scripts/") for member in lowered):
@@ -126,7 +134,7 @@ def _recognise_zip(fileobj, name: str) -> Kind:
             if "[content_types].xml" in lowered:
                 if any(member.endswith("vbaproject.bin") for member in lowered):
                     raise _macros(name)
-                types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in members else b""
+                types = read("[Content_Types].xml") if "[Content_Types].xml" in members else b""
                 if b"macroEnabled" in types:
                     raise _macros(name)
                 for part, kind in OOXML_PARTS.items():

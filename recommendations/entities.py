@@ -23,12 +23,21 @@ class EntityInUse(Exception):
 
 
 def entity_uses(entity: Entity) -> dict[str, int]:
-    """What still refers to the entity: recommendations it leads or supports, entities under it."""
+    """What still refers to the entity: recommendations it leads or supports, entities under it,
+    and the follow-up kept in its name (actions it leads or supports, its progress updates, the
+    tasks rounds gave it), which must never lose the entity it belongs to."""
+    from followup.models import Action, ProgressUpdate, RoundTask
+
     return {
         "recommendations": Recommendation.objects.filter(
             Q(lead_entity=entity) | Q(supporting_entity_ids__contains=[entity.pk])
         ).count(),
         "children": Entity.objects.filter(parent=entity).count(),
+        "followup": Action.objects.filter(
+            Q(lead_entity=entity) | Q(supporting_entity_ids__contains=[entity.pk])
+        ).count()
+        + ProgressUpdate.objects.filter(entity=entity).count()
+        + RoundTask.objects.filter(entity=entity).count(),
     }
 
 

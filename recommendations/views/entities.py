@@ -123,14 +123,24 @@ class EntityDeleteView(EntityObjectMixin, StatePermissionMixin, View):
             entity_delete(entity=self.entity)
         except EntityInUse as error:
             uses = error.args[0]
-            messages.error(
-                request,
-                _(
-                    "“%(name)s” cannot be deleted: %(recommendations)d recommendations are assigned to it and "
-                    "%(children)d entities are part of it. Reassign them first."
+            if uses["recommendations"] or uses["children"]:
+                messages.error(
+                    request,
+                    _(
+                        "“%(name)s” cannot be deleted: %(recommendations)d recommendations are assigned to it and "
+                        "%(children)d entities are part of it. Reassign them first."
+                    )
+                    % {"name": self.entity, **uses},
                 )
-                % {"name": self.entity, **uses},
-            )
+            if uses["followup"]:
+                messages.error(
+                    request,
+                    _(
+                        "“%(name)s” cannot be deleted: %(followup)d actions, progress updates or round tasks "
+                        "are kept in its name."
+                    )
+                    % {"name": self.entity, **uses},
+                )
             return redirect("workspace:entity-detail", state_slug=request.state.slug, pk=self.entity.pk)
         messages.success(request, _("The entity was deleted."))
         return redirect("workspace:entity-list", state_slug=request.state.slug)

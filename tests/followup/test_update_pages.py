@@ -208,3 +208,15 @@ def test_update_list_query_count_does_not_grow(client, planted, django_assert_ma
     with CaptureQueriesContext(connection) as many:
         client.get(url("update-list"))
     assert len(many) == len(few)
+
+
+def test_a_zip_part_that_expands_hugely_is_not_read(client, planted):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", b" " * (2 * 1024 * 1024))
+        archive.writestr("word/document.xml", "<w:document/>")
+    sign_in(client, planted, "focal_point")
+    response = client.post(
+        url("evidence-add", pk=planted.a.draft_update.pk), {"file": upload("bomb.docx", buffer.getvalue())}
+    )
+    assert any("not a kind of file" in str(m) for m in response.wsgi_request._messages)

@@ -183,19 +183,28 @@ def test_an_entity_in_use_cannot_be_deleted(client, planted):
         school = education()
         police = entity(state, "Police")
         make(state, "1", supporting_entity_ids=[police.pk])
+        # Named only in the follow-up: supporting an action of a plan.
+        statistics = entity(state, "Statistics office")
+        from followup.models import Action
+
+        Action.objects.filter(pk=planted.a.action.pk).update(supporting_entity_ids=[statistics.pk])
         count = Entity.objects.count()
     sign_in(client, planted.a.people["secretariat"])
     cases = [
-        # Leads the planted published recommendation, and the ministry of education is part of it.
-        (planted.a.entity, "“Ministry of Justice of Alphaland” cannot be deleted: 1 recommendations are assigned to it "
-         "and 1 entities are part of it. Reassign them first."),
-        (police, "“Police” cannot be deleted: 1 recommendations are assigned to it and 0 entities are part of it. "
-         "Reassign them first."),
+        # Leads the planted published recommendation and action, reported twice and has a round
+        # task, and the ministry of education is part of it.
+        (planted.a.entity, ["“Ministry of Justice of Alphaland” cannot be deleted: 1 recommendations are assigned to "
+         "it and 1 entities are part of it. Reassign them first.", "“Ministry of Justice of Alphaland” cannot be "
+         "deleted: 4 actions, progress updates or round tasks are kept in its name."]),
+        (police, ["“Police” cannot be deleted: 1 recommendations are assigned to it and 0 entities are part of it. "
+         "Reassign them first."]),
+        (statistics, ["“Statistics office” cannot be deleted: 1 actions, progress updates or round tasks are kept "
+         "in its name."]),
     ]  # fmt: skip
     for refused, message in cases:
         response = client.post(url("entity-delete", state, pk=refused.pk), follow=True)
         assert response.redirect_chain == [(url("entity-detail", state, pk=refused.pk), 302)]
-        assert shown(response) == [message]
+        assert shown(response) == message
     with state_context(state):
         assert Entity.objects.count() == count
         # A parent of nothing else: refused while its part exists.
