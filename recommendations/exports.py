@@ -19,7 +19,16 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from recommendations.models import AffectedGroup, Cluster, Country, Entity, Recommendation, SdgTarget, Theme
+from recommendations.models import (
+    AffectedGroup,
+    Cluster,
+    Country,
+    Entity,
+    ImplementationStatus,
+    Recommendation,
+    SdgTarget,
+    Theme,
+)
 from recommendations.priority import FACTORS
 from tenants.models import State
 
@@ -56,6 +65,8 @@ def headers() -> list[str]:
         _("Priority factors"),
         _("Related group"),
         _("Published"),
+        _("Implementation status"),
+        _("Status as of"),
     ]
 
 
@@ -70,6 +81,7 @@ def rows(recommendations: QuerySet[Recommendation]) -> Iterator[list[object]]:
     entities = {entity.pk: str(entity) for entity in Entity.objects.all()}
     clusters = {cluster.pk: cluster.name for cluster in Cluster.objects.all()}
     positions = dict(Recommendation._meta.get_field("position").choices)
+    statuses = dict(ImplementationStatus.choices)
     types = dict(Recommendation.AnnotationType.choices)
     factor_labels = {code: str(factor.label) for code, factor in FACTORS.items()}
     yes, no = _("yes"), _("no")
@@ -101,6 +113,8 @@ def rows(recommendations: QuerySet[Recommendation]) -> Iterator[list[object]]:
             "; ".join(factor_labels[code] for code in factors),
             r.related_group_id or "",
             yes if r.published else no,
+            str(statuses.get(r.implementation_status, "")),
+            r.implementation_status_on,
         ]
 
 

@@ -51,6 +51,8 @@ HEADERS = [
     "Priority factors",
     "Related group",
     "Published",
+    "Implementation status",
+    "Status as of",
 ]
 TEXT = HEADERS.index("Text")
 
@@ -111,6 +113,8 @@ def curated(planted):
             priority_derived=["marginalised_groups"],
             priority_score=3,
             related_group=group,
+            implementation_status="partially_implemented",
+            implementation_status_on=datetime.date(2026, 1, 15),
         )
         second = make(
             state, "2.1", issued_on=datetime.date(2023, 1, 10), position="supported", text_en="Adopt a plan on housing"
@@ -128,11 +132,11 @@ def expected_rows(planted, curated) -> list[list[str]]:
             "Justice and the rule of law", "Health; Justice and the rule of law", "Ministry of Justice of Alphaland",
             "POL; Ministry of Education of Alphaland", "3",
             "Flagged urgent by a treaty body (follow-up procedure); Concerns disadvantaged or marginalised groups",
-            str(curated["group"].pk), "yes",
+            str(curated["group"].pk), "yes", "Partially implemented", "2026-01-15",
         ],
         [
             str(curated["second"].pk), "A/HRC/50/9", "2.1", "UPR", "Recommendation", "Adopt a plan on housing",
-            "Supported", "2023-01-10", "", "", "", "", "", "", "", "", "", "0", "", "", "no",
+            "Supported", "2023-01-10", "", "", "", "", "", "", "", "", "", "0", "", "", "no", "", "",
         ],
     ]  # fmt: skip
 
@@ -171,11 +175,11 @@ def test_the_excel_file_holds_the_same_rows_with_typed_cells(client, planted, cu
         HEADERS,
         [
             planted.a.published.pk, *first[1:7], datetime.datetime(2024, 5, 2), 4, *first[9:17], 3, first[18],
-            curated["group"].pk, "yes",
+            curated["group"].pk, "yes", "Partially implemented", datetime.datetime(2026, 1, 15),
         ],
         [
             curated["second"].pk, *second[1:7], datetime.datetime(2023, 1, 10), None,
-            None, None, None, None, None, None, None, None, 0, None, None, "no",
+            None, None, None, None, None, None, None, None, 0, None, None, "no", None, None,
         ],
     ]  # fmt: skip
 
