@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from followup.models import Action, ProgressUpdate
+from followup.models import Action, ProgressUpdate, RoundTask
 from recommendations.models import FocalPoint, Recommendation
 from tenants.models import Role, State, User
 from tenants.queries import membership_for
@@ -49,8 +49,6 @@ def reporting_entities(user: User, state: State, subject: Recommendation | Actio
     responsible for it (it may enter what a ministry sent by other means)."""
     responsible = subject_entity_ids(subject)
     if isinstance(subject, Recommendation):
-        from followup.models import RoundTask
-
         responsible |= set(
             RoundTask.objects.filter(recommendation=subject, round__status="open").values_list("entity_id", flat=True)
         )

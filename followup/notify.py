@@ -8,6 +8,7 @@ language), from the kind and the parameters kept with the row.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -32,14 +33,6 @@ def curators(state: State) -> QuerySet[User]:
     )
 
 
-def focal_points_of(entity_ids: Iterable[int]) -> QuerySet[User]:
-    """The active people who are focal points of any of the entities."""
-    return User.objects.filter(
-        is_active=True,
-        pk__in=FocalPoint.objects.filter(entity_id__in=list(entity_ids)).values("membership__user_id"),
-    )
-
-
 def update_params(update: ProgressUpdate) -> dict:
     subject = update.subject
     return {
@@ -59,6 +52,27 @@ def round_params(round_: DataCollectionRound, **extra) -> dict:
     }
 
 
+def focal_points_by_entity(entity_ids: Iterable[int]) -> dict[int, list[User]]:
+    """Each entity's active focal points (one query)."""
+    people: dict[int, list[User]] = {}
+    for binding in FocalPoint.objects.filter(
+        entity_id__in=list(entity_ids), membership__user__is_active=True
+    ).select_related("membership__user"):
+        people.setdefault(binding.entity_id, []).append(binding.membership.user)
+    return people
+
+
+@dataclass
+class Message:
+    """What to tell whom: one kind of notification, about one update or round, to several people."""
+
+    users: Iterable[User]
+    kind: str
+    update: ProgressUpdate | None = None
+    round: DataCollectionRound | None = None
+    params: dict = field(default_factory=dict)
+
+
 def notify(
     *,
     state: State,
@@ -70,13 +84,28 @@ def notify(
     exclude: User | None = None,
 ) -> list[Notification]:
     """Tell each person (once, leaving out ``exclude``, usually who acted) and e-mail them after commit."""
-    seen: set[int] = set()
+    return notify_many(state=state, messages=[Message(users, kind, update, round, params or {})], exclude=exclude)
+
+
+def notify_many(*, state: State, messages: Iterable[Message], exclude: User | None = None) -> list[Notification]:
+    """Several messages at once (a bulk step): one insert and one e-mail job for all of them."""
     rows = []
-    for user in users:
-        if user.pk in seen or (exclude is not None and user.pk == exclude.pk) or not user.is_active:
-            continue
-        seen.add(user.pk)
-        rows.append(Notification(state=state, user=user, kind=kind, update=update, round=round, params=params or {}))
+    for message_ in messages:
+        seen: set[int] = set()
+        for user in message_.users:
+            if user.pk in seen or (exclude is not None and user.pk == exclude.pk) or not user.is_active:
+                continue
+            seen.add(user.pk)
+            rows.append(
+                Notification(
+                    state=state,
+                    user=user,
+                    kind=message_.kind,
+                    update=message_.update,
+                    round=message_.round,
+                    params=message_.params,
+                )
+            )
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)

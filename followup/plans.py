@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import Count, F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -48,10 +48,11 @@ def actions_link(*, action: Action, recommendation_ids: Iterable[int]) -> int:
     """Add recommendations to an action in one UPDATE; returns how many were new to it."""
     ids = sorted({int(pk) for pk in recommendation_ids})
     locked = Action.objects.select_for_update().get(pk=action.pk)
-    new = [pk for pk in ids if pk not in set(locked.recommendation_ids)]
+    linked = set(locked.recommendation_ids)
+    new = [pk for pk in ids if pk not in linked]
     if new:
         Action.objects.filter(pk=action.pk).update(
-            recommendation_ids=sorted({*locked.recommendation_ids, *new}),
+            recommendation_ids=sorted(linked.union(new)),
             version=F("version") + 1,
             updated_at=timezone.now(),
         )
@@ -65,7 +66,5 @@ def measurement_add(*, state: State, indicator: Indicator, user: User, values: d
 
 def plan_progress(plan: Plan) -> dict[str, int]:
     """How many of the plan's actions are in each status (one grouped query)."""
-    from django.db.models import Count
-
     rows = plan.actions.order_by().values_list("status").annotate(n=Count("pk"))
     return dict(rows)

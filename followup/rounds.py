@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from followup import notify as notifications
 from followup.access import is_curator, my_entity_ids
 from followup.models import DataCollectionRound, Notification, ProgressUpdate, RoundTask
-from recommendations.models import Cluster, Entity, FocalPoint, Mechanism, Recommendation
+from recommendations.models import Cluster, Entity, Mechanism, Recommendation
 from tenants.models import State, User
 from tenants.queries import membership_for
 
@@ -118,28 +118,29 @@ def round_open(
 def _tell_focal_points(round_: DataCollectionRound, entity_ids: list[int], *, actor: User | None) -> None:
     """One notification per person, naming the entities of theirs the round asks."""
     names = {pk: str(entity) for pk, entity in Entity.objects.in_bulk(entity_ids).items()}
-    people = {user.pk: user for user in notifications.focal_points_of(entity_ids)}
+    people: dict[int, User] = {}
     entities_of: dict[int, list[str]] = defaultdict(list)
-    for user_id, entity_id in (
-        FocalPoint.objects.filter(entity_id__in=entity_ids, membership__user_id__in=list(people))
-        .order_by("entity__name", "entity_id")
-        .values_list("membership__user_id", "entity_id")
-        .distinct()
-    ):
-        entities_of[user_id].append(names[entity_id])
-    # People with the same entities get the same text: one call each.
+    for entity_id, users in notifications.focal_points_by_entity(entity_ids).items():
+        for user in users:
+            people[user.pk] = user
+            entities_of[user.pk].append(names[entity_id])
+    # People with the same entities get the same text: one message each.
     groups: dict[str, list[User]] = defaultdict(list)
     for user_id, entity_names in entities_of.items():
-        groups[", ".join(dict.fromkeys(entity_names))].append(people[user_id])
-    for entity_names, users in groups.items():
-        notifications.notify(
-            state=round_.state,
-            users=users,
-            kind=Notification.Kind.ROUND_OPENED,
-            round=round_,
-            params=notifications.round_params(round_, entity=entity_names[:400]),
-            exclude=actor,
-        )
+        groups[", ".join(sorted(dict.fromkeys(entity_names)))].append(people[user_id])
+    notifications.notify_many(
+        state=round_.state,
+        messages=[
+            notifications.Message(
+                users,
+                Notification.Kind.ROUND_OPENED,
+                round=round_,
+                params=notifications.round_params(round_, entity=entity_names[:400]),
+            )
+            for entity_names, users in groups.items()
+        ],
+        exclude=actor,
+    )
 
 
 @transaction.atomic

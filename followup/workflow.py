@@ -56,7 +56,9 @@ def _move(update: ProgressUpdate, *, version: int, allowed: Iterable[str], refus
     changed = ProgressUpdate.objects.filter(pk=update.pk, version=version, status__in=list(allowed)).update(
         version=F("version") + 1, updated_at=timezone.now(), **values
     )
-    current = ProgressUpdate.objects.select_related("entity", "recommendation", "action").get(pk=update.pk)
+    current = ProgressUpdate.objects.select_related("entity", "recommendation", "action", "state", "author").get(
+        pk=update.pk
+    )
     if not changed:
         if current.version != version:
             raise Conflict(current)
@@ -192,10 +194,15 @@ def updates_publish(*, state: State, user: User, ids: Iterable[int]) -> int:
     ProgressUpdate.objects.filter(pk__in=published).update(
         status=Status.PUBLISHED, published_at=now, updated_at=now, version=F("version") + 1
     )
-    for current in ProgressUpdate.objects.filter(pk__in=published).select_related(
-        "entity", "recommendation", "action", "state", "author"
-    ):
-        _tell_entity(current, user, Notification.Kind.PUBLISHED)
+    _tell_entities(
+        list(
+            ProgressUpdate.objects.filter(pk__in=published).select_related(
+                "entity", "recommendation", "action", "state", "author"
+            )
+        ),
+        user,
+        Notification.Kind.PUBLISHED,
+    )
     return len(published)
 
 
@@ -247,14 +254,24 @@ def _link_tasks(update: ProgressUpdate) -> None:
 
 
 def _tell_entity(update: ProgressUpdate, actor: User, kind: str) -> None:
-    people = list(notifications.focal_points_of([update.entity_id]))
-    if update.author_id:
-        people.append(update.author)
-    notifications.notify(
-        state=update.state,
-        users=people,
-        kind=kind,
-        update=update,
-        params=notifications.update_params(update),
+    _tell_entities([update], actor, kind)
+
+
+def _tell_entities(updates: list[ProgressUpdate], actor: User, kind: str) -> None:
+    """Tell each update's entity (its focal points) and author; a few queries whatever the number."""
+    if not updates:
+        return
+    people = notifications.focal_points_by_entity({update.entity_id for update in updates})
+    notifications.notify_many(
+        state=updates[0].state,
+        messages=[
+            notifications.Message(
+                [*people.get(update.entity_id, []), *([update.author] if update.author_id else [])],
+                kind,
+                update=update,
+                params=notifications.update_params(update),
+            )
+            for update in updates
+        ],
         exclude=actor,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from recommendations.models import Recommendation, RelatedSuggestion
-from tenants.models import HistoryEntry, State, User
+from tenants.models import State, User
 
 
 def recommendations_visible_to(user: User, state: State) -> QuerySet[Recommendation]:
@@ -16,14 +16,6 @@ def recommendations_visible_to(user: User, state: State) -> QuerySet[Recommendat
 def recommendations_published() -> QuerySet[Recommendation]:
     """What the public portal and the public API may show."""
     return Recommendation.objects.filter(published=True).select_related("mechanism")
-
-
-def recommendation_history(recommendation: Recommendation) -> QuerySet[HistoryEntry]:
-    return (
-        HistoryEntry.objects.filter(table_name=Recommendation._meta.db_table, row_id=str(recommendation.pk))
-        .select_related("context")
-        .order_by("-changed_at", "-id")
-    )
 
 
 def curation_backlog() -> dict[str, int]:

@@ -26,6 +26,17 @@ class ObjectMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def conflict_form(form, current, **kwargs):
+    """The person's input again, bound to what is saved now (``current``) and to its version, so
+    that saving once more replaces it deliberately. A copy is bound: validating a form writes the
+    person's values onto its instance, and ``current`` is shown beside it as it is saved."""
+    data = form.data.copy()
+    data["version"] = current.version
+    retry = type(form)(data, instance=copy.copy(current), **kwargs)
+    retry.is_valid()
+    return retry
+
+
 class VersionedFormView(StatePermissionMixin, FormView):
     """Create or edit a row that carries a version: a save over someone else's newer save is refused,
     the person's input is shown again beside what is saved now, and saving again replaces it."""
@@ -53,13 +64,6 @@ class VersionedFormView(StatePermissionMixin, FormView):
             obj = versioned_save(instance, version=form.cleaned_data.get("version"), values=self.values(form))
         except StaleEdit as conflict:
             messages.error(self.request, str(conflict))
-            data = form.data.copy()
-            data["version"] = conflict.current.version
-            # A copy: validating the form writes the person's values onto its instance.
-            retry = self.get_form_class()(data, instance=copy.copy(conflict.current), **self.extra_form_kwargs())
-            retry.is_valid()
+            retry = conflict_form(form, conflict.current)
             return self.render_to_response(self.get_context_data(form=retry, conflict=conflict.current))
         return self.saved(obj)
-
-    def extra_form_kwargs(self) -> dict:
-        return {}

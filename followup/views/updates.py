@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -21,6 +19,7 @@ from followup.evidence import EvidenceRefused, evidence_add, evidence_remove
 from followup.forms import EvidenceForm, ReviewForm, UpdateForm
 from followup.models import Action, DataCollectionRound, Evidence, ProgressUpdate, RoundTask
 from followup.queries import history_of
+from followup.views.common import conflict_form
 from recommendations.models import Entity, Recommendation
 from recommendations.queries import recommendations_visible_to
 from tenants.views.mixins import StatePermissionMixin
@@ -249,11 +248,7 @@ class UpdateEditView(UpdateObjectMixin, StatePermissionMixin, FormView):
                 update = workflow.update_submit(update=update, user=self.request.user, version=update.version)
         except workflow.Conflict as conflict:
             messages.error(self.request, str(conflict))
-            data = form.data.copy()
-            data["version"] = conflict.current.version
-            # A copy: validating the form writes the person's values onto its instance.
-            retry = UpdateForm(data, instance=copy.copy(conflict.current))
-            retry.is_valid()
+            retry = conflict_form(form, conflict.current)
             return self.render_to_response(self.get_context_data(form=retry, conflict=conflict.current))
         except workflow.TransitionRefused as refusal:
             messages.error(self.request, str(refusal))

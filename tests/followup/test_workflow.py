@@ -173,6 +173,39 @@ def test_bulk_publish_publishes_validated_updates_only_in_one_statement(a, djang
     assert {statuses[u.pk] for u in validated} == {Status.PUBLISHED}
 
 
+def test_bulk_publication_costs_the_same_queries_for_one_or_many(a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    secretariat = a.people["secretariat"]
+
+    def validated(count):
+        ids = []
+        for _n in range(count):
+            update = workflow.update_submit(update=new_update(a), user=a.people["focal_point"], version=1)
+            ids.append(workflow.update_validate(update=update, user=secretariat, version=update.version).pk)
+        return ids
+
+    one, many = validated(1), validated(6)
+    with CaptureQueriesContext(connection) as first:
+        workflow.updates_publish(state=a.state, user=secretariat, ids=one)
+    with CaptureQueriesContext(connection) as second:
+        workflow.updates_publish(state=a.state, user=secretariat, ids=many)
+    assert len(second) == len(first)
+    # Each published update tells its entity's focal point, in one insert.
+    assert Notification.objects.filter(kind="published", update_id__in=many).count() == 6
+
+
+def test_the_email_job_never_reads_another_states_notifications(planted):
+    from followup.tasks import send_notifications_task
+
+    # B's notification id, sent to A's job: not found inside A, nothing is sent.
+    assert send_notifications_task(planted.a.state.pk, [planted.b.notification.pk]) == 0
+    assert mail.outbox == []
+    assert send_notifications_task(planted.b.state.pk, [planted.b.notification.pk]) == 1
+    assert mail.outbox[0].to == ["secretariat@beta.example.org"]
+
+
 def test_the_notification_email_is_in_the_recipients_language(a, django_capture_on_commit_callbacks):
     a.people["secretariat"].language = "fr"
     a.people["secretariat"].save()
