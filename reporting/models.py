@@ -1,1 +1,123 @@
-"""Reporting calendar, report drafts and dashboards (to come: issue #7)."""
+"""Reporting: the calendar of obligations and the report drafts assembled from what is tracked.
+
+Both models are State-owned: row-level security and the history trigger apply to them like to
+any other (tenants.rls, tenants.history). Entities involved in an obligation are an id array,
+as elsewhere (``Recommendation.supporting_entity_ids``).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from recommendations.models import Mechanism
+from tenants.models import StateOwned
+
+__all__ = ["ReportDraft", "ReportingObligation"]
+
+
+class ReportingObligation(StateOwned):
+    """A report or reply due to a mechanism, on the secretariat's calendar."""
+
+    class Kind(models.TextChoices):
+        PERIODIC_REPORT = "periodic_report", _("Treaty body periodic report")
+        FOLLOW_UP_REPLY = "follow_up_reply", _("Reply under a follow-up procedure")
+        UPR_NATIONAL = "upr_national", _("UPR national report")
+        UPR_MIDTERM = "upr_midterm", _("UPR mid-term report")
+        SP_VISIT = "sp_visit", _("Special procedure visit")
+        SP_COMMUNICATION = "sp_communication", _("Reply to a communication")
+        OTHER = "other", _("Other")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DRAFTING = "drafting", _("Drafting")
+        SUBMITTED = "submitted", _("Submitted")
+
+    mechanism = models.ForeignKey(Mechanism, on_delete=models.PROTECT, related_name="+", verbose_name=_("mechanism"))
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=300)
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    reference = models.CharField(
+        _("reference"), max_length=100, blank=True, help_text=_("The document symbol, once there is one.")
+    )
+    entity_ids = ArrayField(
+        models.BigIntegerField(), default=list, db_default=[], blank=True, verbose_name=_("entities involved")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("reporting obligation")
+        verbose_name_plural = _("reporting obligations")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["state", "due_on"], name="obligation_due_idx")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportDraft(StateOwned):
+    """A document assembled by a background job: who asked, when, with which parameters, and the file."""
+
+    class Kind(models.TextChoices):
+        INFORMATION_REQUEST = "information_request", _("Information request packs")
+        MECHANISM_REPORT = "mechanism_report", _("Draft report to a mechanism")
+        ANNUAL_REPORT = "annual_report", _("Annual report")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    obligation = models.ForeignKey(
+        ReportingObligation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="drafts",
+        verbose_name=_("obligation"),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    language = models.CharField(_("language"), max_length=10)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    progress_done = models.PositiveIntegerField(_("done"), default=0)
+    progress_total = models.PositiveIntegerField(_("to do"), default=0)
+    file = models.FileField(_("file"), upload_to="reports/", blank=True, max_length=300)
+    filename = models.CharField(_("file name"), max_length=300, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report draft")
+        verbose_name_plural = _("report drafts")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
