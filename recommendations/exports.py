@@ -3,22 +3,24 @@
 The rows are streamed from the database in chunks, and every vocabulary, entity and cluster is
 read once, so the number of queries does not grow with the rows. A cell that a spreadsheet
 would take for a formula (starting with =, +, -, @, a tab or a carriage return) is neutralised:
-in CSV with a leading apostrophe (OWASP's advice), in Excel by storing it as text.
+in CSV with a leading apostrophe (OWASP's advice), in Excel by storing it as text (nrtd.xlsx
+writes the workbook: every string an inline string, never a formula).
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import IO
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField, Value
+from django.db.models.functions import Coalesce, NullIf
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from modeltranslation.utils import build_localized_fieldname, get_language, resolution_order
 
+from nrtd import xlsx
 from recommendations.models import (
     AffectedGroup,
     Cluster,
@@ -70,8 +72,24 @@ def headers() -> list[str]:
     ]
 
 
+def translated(field: str) -> Coalesce:
+    """A translated field's value in the active language, or in the first fallback language that has
+    one, as the model's attribute gives it (modeltranslation), computed by the database."""
+    descriptor = Recommendation.__dict__[field]
+    languages = resolution_order(get_language(), descriptor.fallback_languages)
+    return Coalesce(
+        *(NullIf(build_localized_fieldname(field, language), Value("")) for language in languages),
+        Value(""),
+        output_field=TextField(),
+    )
+
+
 def rows(recommendations: QuerySet[Recommendation]) -> Iterator[list[object]]:
-    """One list of cell values per recommendation, in the order of ``headers()``."""
+    """One list of cell values per recommendation, in the order of ``headers()``.
+
+    The rows are read as plain values (no model instance per row) with the text in the active
+    language, and the names of vocabularies, entities and clusters come from dicts read once.
+    """
     names = {
         "themes": dict(Theme.objects.values_list("pk", "name")),
         "groups": dict(AffectedGroup.objects.values_list("pk", "name")),
@@ -80,68 +98,117 @@ def rows(recommendations: QuerySet[Recommendation]) -> Iterator[list[object]]:
     }
     entities = {entity.pk: str(entity) for entity in Entity.objects.all()}
     clusters = {cluster.pk: cluster.name for cluster in Cluster.objects.all()}
-    positions = dict(Recommendation._meta.get_field("position").choices)
-    statuses = dict(ImplementationStatus.choices)
-    types = dict(Recommendation.AnnotationType.choices)
+    # Labels as text once, not a lazy translation per row.
+    positions = {value: str(label) for value, label in Recommendation._meta.get_field("position").choices}
+    statuses = {value: str(label) for value, label in ImplementationStatus.choices}
+    types = {value: str(label) for value, label in Recommendation.AnnotationType.choices}
     factor_labels = {code: str(factor.label) for code, factor in FACTORS.items()}
     yes, no = _("yes"), _("no")
 
     def joined(mapping: dict, ids: list[int]) -> str:
-        return "; ".join(str(mapping[pk]) for pk in ids if pk in mapping)
+        return "; ".join([str(mapping[pk]) for pk in ids if pk in mapping])
 
-    for r in recommendations.select_related("mechanism").iterator(chunk_size=2000):
-        factors = [code for code in FACTORS if code in r.priority_factors or code in r.priority_derived]
+    columns = recommendations.values_list(
+        "pk",
+        "symbol",
+        "paragraph",
+        "mechanism__code",
+        "annotation_type",
+        translated("text"),
+        "position",
+        "issued_on",
+        "upr_cycle",
+        "theme_ids",
+        "affected_group_ids",
+        "sdg_target_ids",
+        "recommending_country_ids",
+        "primary_cluster_id",
+        "cluster_ids",
+        "lead_entity_id",
+        "supporting_entity_ids",
+        "priority_score",
+        "priority_factors",
+        "priority_derived",
+        "related_group_id",
+        "published",
+        "implementation_status",
+        "implementation_status_on",
+    )
+    for (
+        pk,
+        symbol,
+        paragraph,
+        mechanism,
+        annotation_type,
+        text,
+        position,
+        issued_on,
+        upr_cycle,
+        theme_ids,
+        group_ids,
+        target_ids,
+        country_ids,
+        primary_cluster_id,
+        cluster_ids,
+        lead_entity_id,
+        supporting_entity_ids,
+        priority_score,
+        priority_factors,
+        priority_derived,
+        related_group_id,
+        published,
+        implementation_status,
+        implementation_status_on,
+    ) in columns.iterator(chunk_size=2000):
+        factors = [code for code in FACTORS if code in priority_factors or code in priority_derived]
         yield [
-            r.pk,
-            r.symbol,
-            r.paragraph,
-            r.mechanism.code,
-            str(types.get(r.annotation_type, r.annotation_type)),
-            r.text,
-            str(positions.get(r.position, r.position)),
-            r.issued_on,
-            r.upr_cycle,
-            joined(names["themes"], r.theme_ids),
-            joined(names["groups"], r.affected_group_ids),
-            joined(names["targets"], r.sdg_target_ids),
-            joined(names["countries"], r.recommending_country_ids),
-            clusters.get(r.primary_cluster_id, ""),
-            joined(clusters, r.cluster_ids),
-            entities.get(r.lead_entity_id, ""),
-            joined(entities, r.supporting_entity_ids),
-            r.priority_score,
-            "; ".join(factor_labels[code] for code in factors),
-            r.related_group_id or "",
-            yes if r.published else no,
-            str(statuses.get(r.implementation_status, "")),
-            r.implementation_status_on,
+            pk,
+            symbol,
+            paragraph,
+            mechanism,
+            types.get(annotation_type, annotation_type),
+            text,
+            positions.get(position, position),
+            issued_on,
+            upr_cycle,
+            joined(names["themes"], theme_ids),
+            joined(names["groups"], group_ids),
+            joined(names["targets"], target_ids),
+            joined(names["countries"], country_ids),
+            clusters.get(primary_cluster_id, ""),
+            joined(clusters, cluster_ids),
+            entities.get(lead_entity_id, ""),
+            joined(entities, supporting_entity_ids),
+            priority_score,
+            "; ".join([factor_labels[code] for code in factors]),
+            related_group_id or "",
+            yes if published else no,
+            statuses.get(implementation_status, ""),
+            implementation_status_on,
         ]
 
 
 def csv_write(recommendations: QuerySet[Recommendation], out) -> None:
+    table_csv(headers(), rows(recommendations), out)
+
+
+def xlsx_write(recommendations: QuerySet[Recommendation], out: IO[bytes]) -> None:
+    table_xlsx(_("Recommendations"), headers(), rows(recommendations), out)
+
+
+def table_csv(header: list[str], table: Iterable[list[object]], out) -> None:
+    """Write a header and rows as CSV, every cell safe from formula injection."""
     out.write("\ufeff")  # so Excel opens the UTF-8 file with its accents
     writer = csv.writer(out)
-    writer.writerow(headers())
-    for row in rows(recommendations):
+    writer.writerow(header)
+    for row in table:
         writer.writerow([csv_safe(value) for value in row])
 
 
-def xlsx_workbook(recommendations: QuerySet[Recommendation]) -> Workbook:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Recommendations"))
-    sheet.append(headers())
-    for row in rows(recommendations):
-        cells = []
-        for value in row:
-            if isinstance(value, str):
-                # Control characters a worksheet cannot hold (openpyxl refuses the whole file).
-                value = ILLEGAL_CHARACTERS_RE.sub("", value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str) and value.startswith("="):
-                cell.data_type = "s"  # openpyxl would write it as a formula
-            cells.append(cell)
-        sheet.append(cells)
-    return workbook
+def table_xlsx(title: str, header: list[str], table: Iterable[list[object]], out: IO[bytes]) -> None:
+    """Write a one-sheet workbook of a header and rows (nrtd.xlsx): every string a string, never a
+    formula; the control characters a worksheet cannot hold removed; dates as Excel dates."""
+    xlsx.write(out, title, header, table)
 
 
 def export_response(*, state: State, recommendations: QuerySet[Recommendation], kind: str) -> HttpResponse:
@@ -155,5 +222,5 @@ def export_response(*, state: State, recommendations: QuerySet[Recommendation], 
         return response
     response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
-    xlsx_workbook(recommendations).save(response)
+    xlsx_write(recommendations, response)
     return response

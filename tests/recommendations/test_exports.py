@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -328,3 +329,22 @@ def test_control_characters_a_spreadsheet_cannot_hold_do_not_break_the_excel_exp
     assert csv_rows(export(client, state, format="csv", upr_cycle=9))[1][TEXT] == (
         "Text pasted\x02 from a PDF\x0b with\x1f control characters"
     )
+
+
+def test_excel_keeps_formula_like_text_as_strings_dates_as_dates_and_drops_control_characters(client, planted):
+    state = planted.a.state
+    with state_context(state):
+        for i, text in enumerate(["=1+1", "@SUM(A1)", "Pasted\x01 from\x0c a PDF\x1b"]):
+            make(state, f"7.{i}", upr_cycle=7, text_en=text, issued_on=datetime.date(2025, 12, 31))
+    sign_in(client, planted.a.people["secretariat"])
+    response = export(client, state, format="xlsx", upr_cycle=7, sort="symbol")
+    rows = xlsx_rows(response)[1:]
+    issued = HEADERS.index("Issued on")
+    assert [(row[TEXT], row[issued]) for row in rows] == [
+        (("=1+1", "s"), (datetime.datetime(2025, 12, 31), "d")),
+        (("@SUM(A1)", "s"), (datetime.datetime(2025, 12, 31), "d")),
+        (("Pasted from a PDF", "s"), (datetime.datetime(2025, 12, 31), "d")),
+    ]
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet and "\x01" not in sheet
