@@ -93,6 +93,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Anonymous portal search pages from the cache, before the State, the session or a view is read.
+    "recommendations.portal_cache.PortalCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.HistoryContextMiddleware",
     # Platform administrators must sign in with a code: sent to set it up until they do.
@@ -246,6 +248,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 # Each evidence file of a progress update (followup.evidence).
 NRTD_MAX_EVIDENCE_BYTES = envint("NRTD_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
+
+# --- The public portal --------------------------------------------------------------------------
+# Requests per client address and window (seconds) before 429: searches (portal pages), exports,
+# the public API. 0 turns a limit off.
+NRTD_RATE_LIMITS = {
+    "search": (envint("NRTD_RATE_SEARCH", 120), 60),
+    "export": (envint("NRTD_RATE_EXPORT", 10), 60),
+    "api": (envint("NRTD_RATE_API", 120), 60),
+}
+# The most rows one portal export holds.
+NRTD_PORTAL_EXPORT_MAX = envint("NRTD_PORTAL_EXPORT_MAX", 50_000)
+# How long an anonymous search page is kept (its key changes as soon as published data changes).
+NRTD_PORTAL_CACHE_SECONDS = envint("NRTD_PORTAL_CACHE_SECONDS", 300)
 
 # --- The UHRI API (optional) ---------------------------------------------------------------------
 # Where a State's recommendations can be fetched from; without a URL the workspace offers no

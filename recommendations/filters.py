@@ -71,6 +71,9 @@ class RecommendationFilter(filters.FilterSet):
     annotation_type = filters.ChoiceFilter(label=_("Type"), choices=Recommendation.AnnotationType.choices)
     upr_cycle = filters.NumberFilter(label=_("UPR cycle"))
     year = filters.NumberFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
+    # A range of years of issue (the dashboard's filter; its figures link here with the same range).
+    year_from = filters.NumberFilter(label=_("From year"), field_name="issued_on", lookup_expr="year__gte")
+    year_to = filters.NumberFilter(label=_("To year"), field_name="issued_on", lookup_expr="year__lte")
     published = filters.BooleanFilter(label=_("Published"))
     to_review = filters.BooleanFilter(label=_("Has something to review"), method="filter_to_review")
     # Curation. The State's own entities and clusters (callables: read in the request's scope).

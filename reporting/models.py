@@ -13,9 +13,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Mechanism
-from tenants.models import StateOwned
+from tenants.models import Membership, StateOwned
 
-__all__ = ["ReportDraft", "ReportingObligation"]
+__all__ = ["CalendarFeed", "ReportDraft", "ReportingObligation"]
 
 
 class ReportingObligation(StateOwned):
@@ -68,6 +68,31 @@ class ReportingObligation(StateOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class CalendarFeed(StateOwned):
+    """A member's secret address of the iCalendar feed of obligations (reporting.calendar).
+
+    Calendar applications cannot sign in, so the address carries a random token; only a SHA-256
+    of it is stored. Resetting replaces the hash, so the old address stops working; the row goes with
+    the membership.
+    """
+
+    membership = models.OneToOneField(
+        Membership, on_delete=models.CASCADE, related_name="+", verbose_name=_("membership")
+    )
+    # SHA-256 of the State's id and the token: a copy of the State (its archive imported) does not
+    # open with the old addresses.
+    token_hash = models.CharField(_("token hash"), max_length=64)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [models.UniqueConstraint(fields=["state", "token_hash"], name="calendar_feed_token_unique")]
+
+    def __str__(self) -> str:
+        return str(self.membership_id)
 
 
 class ReportDraft(StateOwned):

@@ -100,6 +100,7 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("followup_action", "supporting_entity_ids"): Entity,
         ("followup_datacollectionround", "recommendation_ids"): Recommendation,
         ("followup_datacollectionround", "entity_ids"): Entity,
+        ("reporting_reportingobligation", "entity_ids"): Entity,
     }
 
 

@@ -41,6 +41,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
+from reporting.models import ReportDraft, ReportingObligation
 from tenants.models import Role, State, SupportAccess, SupportSession, User
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
@@ -97,6 +98,12 @@ class PlantedState:
     evidence: Evidence | None = None
     data_round: DataCollectionRound | None = None
     notification: Notification | None = None
+    # Reporting: an obligation on the calendar (due in 30 days, the entity involved) and the
+    # administrator's secret calendar feed token (only its hash is stored).
+    obligation: ReportingObligation | None = None
+    feed_token: str = ""
+    # Report drafts: a finished mechanism report with its (tiny) Word file, for the obligation.
+    report_draft: ReportDraft | None = None
 
 
 @dataclass
@@ -208,6 +215,8 @@ def _plant_state(
             owner=people["admin"],
             shared=True,
         )
+        obligation, feed_token = _plant_calendar(state, name=name, marker=marker, entity=entity, people=people)
+        report_draft = _plant_report_draft(state, name=name, marker=marker, obligation=obligation, people=people)
     return PlantedState(
         state=state,
         entity=entity,
@@ -220,6 +229,9 @@ def _plant_state(
         focal_point=focal_point,
         saved_view=saved_view,
         people=people,
+        obligation=obligation,
+        feed_token=feed_token,
+        report_draft=report_draft,
         **followup,
     )
 
@@ -302,6 +314,50 @@ def _plant_followup(state, *, name, marker, entity, published, people) -> dict:
         "data_round": data_round,
         "notification": notification,
     }
+
+
+def _plant_calendar(state, *, name, marker, entity, people) -> tuple[ReportingObligation, str]:
+    from reporting.calendar import feed_token_reset
+    from tenants.models import Membership
+
+    obligation = ReportingObligation.objects.create(
+        state=state,
+        mechanism=Mechanism.objects.get(code="CRC"),
+        kind=ReportingObligation.Kind.PERIODIC_REPORT,
+        title=f"Combined periodic report of {name} to the CRC {marker}".strip(),
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+        entity_ids=[entity.pk],
+        notes=f"Ask the ministries in time {marker}".strip(),
+        created_by=people["secretariat"],
+    )
+    token = feed_token_reset(Membership.objects.get(user=people["admin"]))
+    return obligation, token
+
+
+def _plant_report_draft(state, *, name, marker, obligation, people) -> ReportDraft:
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from reporting.documents.wordml import WordDocument
+
+    document = WordDocument()
+    document.title(f"Draft report of {name} {marker}".strip())
+    stored = default_storage.save(f"reports/{state.pk}/planted.docx", ContentFile(document.save()))
+    return ReportDraft.objects.create(
+        state=state,
+        kind=ReportDraft.Kind.MECHANISM_REPORT,
+        obligation=obligation,
+        title=f"Draft report of {name} to the CRC {marker}".strip(),
+        language="en",
+        parameters={"mechanism": Mechanism.objects.get(code="UPR").pk, "grouping": "cluster", "up_to": "2026-12-31"},
+        status=ReportDraft.Status.SUCCEEDED,
+        progress_done=1,
+        progress_total=1,
+        file=stored,
+        filename=f"draft-report-{state.slug}.docx",
+        created_by=people["secretariat"],
+        finished_at=timezone.now(),
+    )
 
 
 def plant() -> PlantedData:

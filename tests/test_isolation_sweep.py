@@ -193,10 +193,42 @@ ROUTES: dict[str, Route] = {
     "workspace:my-work": Route("workspace"),
     "workspace:notification-list": Route("workspace"),
     "workspace:notification-read": Route("workspace", method="post", ok=302),
+    # Dashboard: every member, on the whole State; the overdue round tasks list is the
+    # secretariat's (tests/reporting/test_dashboard.py checks the figures and other States' ids).
+    "workspace:dashboard": Route("workspace"),
+    "workspace:dashboard-updates": Route("workspace"),
+    "workspace:dashboard-overdue-actions": Route("workspace"),
+    "workspace:dashboard-overdue-tasks": Route("workspace", refused=CURATORS_ONLY),
+    # Calendar of obligations: every member reads it and may get a feed address (the POST
+    # answers with the address, shown once); the secretariat and administrators manage it.
+    "workspace:calendar": Route("workspace"),
+    "workspace:obligation-create": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:obligation-detail": Route("workspace", obj="obligation"),
+    "workspace:obligation-edit": Route("workspace", obj="obligation", refused=CURATORS_ONLY),
+    "workspace:obligation-delete": Route("workspace", obj="obligation", method="post", ok=302, refused=CURATORS_ONLY),
+    # Posted empty: the obligation's page again, with the form's errors.
+    "workspace:obligation-status": Route("workspace", obj="obligation", method="post", refused=CURATORS_ONLY),
+    "workspace:calendar-feed-token": Route("workspace", method="post"),
+    # The iCalendar feed: the secret token in the address is the key, whoever asks (the token
+    # rules: tests/reporting/test_calendar.py).
+    "feed:calendar": Route("feed", obj="feed_token", obj_kwarg="token"),
+    # Report drafts: the secretariat's and administrators' only (focal points and observers are
+    # refused, their own entity's packs included). The planted draft is a finished mechanism report.
+    "workspace:draft-list": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:draft-create": Route("workspace", refused=CURATORS_ONLY, kwargs=(("kind", "mechanism_report"),)),
+    "workspace:draft-detail": Route("workspace", obj="report_draft", refused=CURATORS_ONLY),
+    "workspace:draft-download": Route("workspace", obj="report_draft", refused=CURATORS_ONLY),
+    "workspace:draft-preview": Route("workspace", obj="report_draft", refused=CURATORS_ONLY),
+    # Queues a new draft on commit (never run here: these tests roll back).
+    "workspace:draft-regenerate": Route("workspace", obj="report_draft", method="post", ok=302, refused=CURATORS_ONLY),
     "api:state-api:recommendation-list": Route("state-api"),
     "api:state-api:recommendation-detail": Route("state-api", obj="published"),
     "portal:home": Route("portal"),
     "portal:recommendation-detail": Route("portal", obj="published"),
+    "portal:dashboard": Route("portal"),
+    "portal:export": Route("portal", kwargs=(("format", "csv"),)),
+    "api:public-api:recommendation-list": Route("portal"),
+    "api:public-api:recommendation-detail": Route("portal", obj="published"),
 }
 
 
@@ -232,10 +264,10 @@ def login(client, planted, persona: str):
 
 def url_for(name: str, route: Route, *, state, obj=None) -> str:
     kwargs = dict(route.kwargs)
-    if route.kind in {"workspace", "state-api", "portal"}:
+    if route.kind in {"workspace", "state-api", "portal", "feed"}:
         kwargs["state_slug"] = state.slug
     if route.obj:
-        kwargs[route.obj_kwarg] = obj.pk
+        kwargs[route.obj_kwarg] = obj if isinstance(obj, str) else obj.pk
     if route.kind == "platform" and route.obj_kwarg != "pk":
         kwargs["pk"] = state.pk
     return reverse(name, kwargs=kwargs)
@@ -262,7 +294,7 @@ def expected_status(route: Route, persona: str) -> int | str:
         if persona not in A_MEMBERS:
             return 404
         return 403 if persona in route.refused else 200
-    if route.kind == "portal":
+    if route.kind in {"portal", "feed"}:
         return 200
     raise AssertionError(route.kind)
 
@@ -351,7 +383,9 @@ def test_unknown_state_looks_like_any_state_to_strangers(client, planted, name, 
 
 def test_portal_shows_only_published_recommendations(client, planted):
     response = client.get(reverse("portal:home", kwargs={"state_slug": planted.a.state.slug}))
-    assert [r.pk for r in response.context["recommendations"]] == [planted.a.published.pk]
+    assert [hit.recommendation.pk for hit in response.context["hits"]] == [planted.a.published.pk]
+    response = client.get(reverse("api:public-api:recommendation-list", kwargs={"state_slug": planted.a.state.slug}))
+    assert [row["id"] for row in response.json()["results"]] == [planted.a.published.pk]
     response = client.get(
         reverse(
             "portal:recommendation-detail", kwargs={"state_slug": planted.a.state.slug, "pk": planted.a.unpublished.pk}

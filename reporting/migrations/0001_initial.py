@@ -43,6 +43,21 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name='CalendarFeed',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('token_hash', models.CharField(max_length=64, verbose_name='token hash')),
+                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                ('membership', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.membership', verbose_name='membership')),
+                ('state', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='tenants.state', verbose_name='State')),
+            ],
+            options={
+                'verbose_name': 'calendar feed',
+                'verbose_name_plural': 'calendar feeds',
+                'constraints': [models.UniqueConstraint(fields=('state', 'token_hash'), name='calendar_feed_token_unique')],
+            },
+        ),
+        migrations.CreateModel(
             name='ReportDraft',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

@@ -32,6 +32,10 @@ class WorkspaceHomeView(StatePermissionMixin, TemplateView):
             from followup.rounds import work_counts
 
             context["work"] = work_counts(self.request.user, self.request.state)
+        if self.request.user.has_perm("reporting.view_calendar", self.request.state):
+            from reporting.calendar import home_box
+
+            context["obligations"] = home_box()
         return context
 
 

@@ -32,6 +32,7 @@ OWNED_ARRAYS = {
     ("followup_action", "supporting_entity_ids"): "recommendations_entity",
     ("followup_datacollectionround", "recommendation_ids"): "recommendations_recommendation",
     ("followup_datacollectionround", "entity_ids"): "recommendations_entity",
+    ("reporting_reportingobligation", "entity_ids"): "recommendations_entity",
 }
 
 

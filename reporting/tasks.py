@@ -1,0 +1,11 @@
+"""Background jobs of the reporting app (thin: they call services)."""
+
+from tenants.jobs import state_task
+
+
+@state_task(atomic=False)
+def report_draft_task(state, draft_id: int) -> str:
+    """Assemble a report draft, committing its progress as it goes (reporting.drafts)."""
+    from reporting.drafts import draft_run
+
+    return draft_run(state=state, draft_id=draft_id).status
