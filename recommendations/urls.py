@@ -47,4 +47,6 @@ workspace_urlpatterns = [
 portal_urlpatterns = [
     path("", portal.PortalHomeView.as_view(), name="home"),
     path("recommendations/<int:pk>/", portal.PortalRecommendationView.as_view(), name="recommendation-detail"),
+    path("dashboard/", portal.PortalDashboardView.as_view(), name="dashboard"),
+    path("export.<str:format>", portal.PortalExportView.as_view(), name="export"),
 ]

@@ -1,12 +1,13 @@
 """Resolve the State from the URL, check who may enter, and run the request inside it.
 
-URL patterns that carry ``<state_slug>`` sit in one of three namespaces, and each has its own
+URL patterns that carry ``<state_slug>`` sit in one of four namespaces, and each has its own
 door:
 
 - ``workspace``: members only. Anonymous visitors are sent to sign in whatever the slug (so an
   address does not reveal whether a State exists); a signed-in person who is not a member of an
   active State gets 404.
-- ``portal``: the public portal; 404 unless the State is active and its portal is on.
+- ``portal`` and ``public-api``: the public portal and its API; 404 unless the State is active
+  and its portal is on.
 - ``state-api``: the REST API. Token authentication happens inside DRF, after middleware, so
   the permission class (tenants.api.IsStateMember) makes the membership decision; here the
   State is only resolved.
@@ -44,7 +45,9 @@ from tenants.models import State
 from tenants.queries import membership_for, support_session_of
 from tenants.scoping import state_context
 
-STATE_NAMESPACES = {"workspace", "portal", "state-api"}
+STATE_NAMESPACES = {"workspace", "portal", "state-api", "public-api"}
+# Public addresses of a State: 404 unless its portal is on.
+PUBLIC_NAMESPACES = {"portal", "public-api"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
@@ -73,7 +76,7 @@ class StateMiddleware:
                 # Let DRF authenticate first, so anonymous callers learn nothing; its permission
                 # class turns a missing State into 404 for everyone else.
                 return self.get_response(request)
-        elif state is None or (namespace == "portal" and not state.portal_enabled):
+        elif state is None or (namespace in PUBLIC_NAMESPACES and not state.portal_enabled):
             raise Http404
 
         request.state = state

@@ -20,6 +20,12 @@ from django.db import connections
 from tenants.history import HISTORY_TABLE, install_history_triggers
 
 POLICY_NAME = "nrtd_state_isolation"
+# Derived, published-only copies the public portal searches (recommendations.models.SearchDocument):
+# they have a state_id but no row-level security, because PostgreSQL cannot use a GIN index for
+# the full-text operators under it (they are not leakproof). Every read names its State; the
+# application's role may only read them (database triggers write them); they are not history,
+# and a State's archive leaves them out (they are rebuilt from the recommendations).
+DERIVED_TABLES = frozenset({"recommendations_searchdoc", "recommendations_searchversion"})
 POLICY_PREDICATE = (
     "(state_id = nullif(current_setting('nrtd.state_id', true), '')::bigint"
     " OR coalesce(current_setting('nrtd.bypass', true), '') = 'on')"
@@ -27,7 +33,7 @@ POLICY_PREDICATE = (
 
 
 def state_owned_tables(using: str = "default") -> list[str]:
-    """Every ordinary table in the current schema that has a ``state_id`` column."""
+    """Every ordinary table in the current schema that has a ``state_id`` column (DERIVED_TABLES aside)."""
     with connections[using].cursor() as cursor:
         cursor.execute(
             """
@@ -42,7 +48,7 @@ def state_owned_tables(using: str = "default") -> list[str]:
             ORDER BY c.relname
             """
         )
-        return [row[0] for row in cursor.fetchall()]
+        return [row[0] for row in cursor.fetchall() if row[0] not in DERIVED_TABLES]
 
 
 def apply_row_level_security(using: str) -> list[str]:
@@ -77,6 +83,8 @@ def grant_application_role(using: str) -> None:
         cursor.execute(f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA public TO {role}")
         # History is append-only for the application.
         cursor.execute(f"REVOKE UPDATE, DELETE ON {connection.ops.quote_name(HISTORY_TABLE)} FROM {role}")
+        for table in sorted(DERIVED_TABLES):
+            cursor.execute(f"REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {connection.ops.quote_name(table)} FROM {role}")
 
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:

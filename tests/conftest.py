@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 from django.utils import translation
 
@@ -58,6 +59,8 @@ def _fresh_test(settings, media_root):
     # A request's LocaleMiddleware leaves its language active in the thread; each test starts
     # in English, as a new process would.
     translation.activate(settings.LANGUAGE_CODE)
+    # Rate-limit counters and cached portal pages live in the cache: each test starts without them.
+    cache.clear()
     yield
     translation.deactivate()
 

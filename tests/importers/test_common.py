@@ -1,7 +1,6 @@
 """Tests of the shared import helpers (text, values, vocabularies, streaming JSON)."""
 
 # The samples are UN texts in Arabic, Chinese, French and Russian: their letters are meant.
-# ruff: noqa: RUF001
 
 import io
 from datetime import date, datetime

@@ -4,7 +4,6 @@ The client is only ever pointed at a fake server on 127.0.0.1 started by these t
 """
 
 # The samples are UN texts in the six official languages: their letters are meant.
-# ruff: noqa: RUF001
 
 import collections
 import email.utils

@@ -1,7 +1,6 @@
 """Tests of the UHRI full-export parser (one streamed JSON array)."""
 
 # The texts use typographic apostrophes, as UN documents do.
-# ruff: noqa: RUF001
 
 import io
 import json

@@ -6,7 +6,7 @@ a State's own data would hold them.
 
 # The samples are UN texts in French, Spanish and Chinese, whole sentences on one line each:
 # their letters and punctuation are meant.
-# ruff: noqa: RUF001, E501
+# ruff: noqa: E501
 
 import pytest
 

@@ -103,3 +103,22 @@ def test_nested_contexts_restore_the_outer_state(planted):
         assert fetch("SELECT current_setting('nrtd.bypass'), current_setting('nrtd.state_id')") == [
             ("off", str(planted.a.state.pk))
         ]
+
+
+def test_only_the_derived_search_tables_go_without_row_level_security():
+    """The portal's search documents (published data only, written by triggers) are the one exception."""
+    from tenants.rls import DERIVED_TABLES
+
+    with_state_id = fetch(
+        "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+        " JOIN pg_attribute a ON a.attrelid = c.oid"
+        " WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p') AND a.attname = 'state_id'"
+        " AND NOT a.attisdropped"
+    )
+    assert {row[0] for row in with_state_id} - set(state_owned_tables()) == DERIVED_TABLES
+    writable = fetch(
+        "SELECT table_name FROM information_schema.role_table_grants WHERE grantee = current_user"
+        " AND privilege_type IN ('INSERT', 'UPDATE', 'DELETE') AND table_name = ANY(%s)",
+        [sorted(DERIVED_TABLES)],
+    )
+    assert writable == []
