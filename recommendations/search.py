@@ -84,6 +84,8 @@ TEXT_LANGUAGES = {"en": "en", "fr": "fr", "es": "es", "ar": "ar", "ru": "ru", "z
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _TERM = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+# Quotation marks of the six languages' typography, read as the plain one.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "「": '"', "」": '"', "『": '"', "』": '"'})
 
 # Plurals and singulars that stemmers keep apart, per language (both directions are used).
 IRREGULAR = {
@@ -171,7 +173,7 @@ def parse_terms(text: str) -> list[list[Term]]:
     """The query as alternatives of terms: ``[[a], [b, c]]`` means ``a AND (b OR c)``."""
     groups: list[list[Term]] = []
     pending_or = False
-    for match in _TERM.finditer(text[:MAX_QUERY_LENGTH]):
+    for match in _TERM.finditer(text[:MAX_QUERY_LENGTH].translate(_QUOTES)):
         negated, quoted, word = match.group(1), match.group(2), match.group(3)
         if word is not None:
             if word == "OR" and groups:

@@ -59,6 +59,7 @@ def test_htmx_gets_the_results_region_only(client, portal_data):
 def test_language_switch_and_original_text_notice(client, portal_data):
     page = client.get(url(portal_data), {"lang": "fr"}).content.decode()
     assert '<html lang="fr" dir="ltr">' in page
+    assert "Les mots entre guillemets" in page  # the search help, translated
     assert "Adopter une loi" in page
     # The English-only one shows its original, saying so.
     assert "Investigate all allegations of torture" in page

@@ -61,6 +61,8 @@ def test_each_language(portal_data, language, text, expected):
 
 def test_phrases_and_operators(portal_data):
     assert found(portal_data, '"domestic violence"') == {"women"}
+    assert found(portal_data, "«violence domestique»", "fr") == {"women"}  # typographic quotes too
+    assert found(portal_data, "“violence girls”") == set()
     assert found(portal_data, '"violence girls"') == set()
     assert found(portal_data, "law -girls") == set()
     assert found(portal_data, "torture OR education") == {"torture", "children", "accents"}
