@@ -34,6 +34,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
+from recommendations.queries import recommendations_published
 from recommendations.search import CODED, Facet, SearchQuery, SearchResult
 
 FACET_TITLES = {
@@ -55,43 +56,6 @@ ORDERED_BY_VALUE = {Facet.KIND, Facet.POSITION, Facet.STATUS, Facet.CYCLE, Facet
 # to choose from narrows with the search box; the page stays small).
 SHOWN = 8
 MORE = 20
-
-PUBLIC_FIELDS = (
-    "id",
-    "mechanism",
-    "symbol",
-    "paragraph",
-    "annotation_type",
-    "issued_on",
-    "upr_cycle",
-    "upr_session",
-    "position",
-    "theme_ids",
-    "affected_group_ids",
-    "sdg_target_ids",
-    "sdg_goal_ids",
-    "lead_entity",
-    "supporting_entity_ids",
-    "text",
-    *(f"text_{column}" for column in search.TEXT_LANGUAGES.values()),
-)
-
-
-def published_recommendations():
-    """The published recommendations of the current State, with only what the public may read."""
-    return (
-        Recommendation.objects.filter(published=True)
-        .select_related("mechanism", "lead_entity")
-        .only(
-            *PUBLIC_FIELDS,
-            "mechanism__code",
-            "mechanism__kind",
-            "lead_entity__name",
-            "lead_entity__short_name",
-            *(f"mechanism__name_{c}" for c in search.TEXT_LANGUAGES.values()),
-            *(f"lead_entity__name_{c}" for c in search.TEXT_LANGUAGES.values()),
-        )
-    )
 
 
 def _coded_labels(facet: Facet) -> dict[int, str]:
@@ -254,7 +218,7 @@ class Hit:
 
 def hits(result: SearchResult, language: str) -> list[Hit]:
     """The recommendations of the result page, in its order, with their text in ``language`` marked."""
-    by_id = {r.pk: r for r in published_recommendations().filter(pk__in=result.ids)}
+    by_id = {r.pk: r for r in recommendations_published().filter(pk__in=result.ids)}
     statuses = dict(ImplementationStatus.choices)
     with connection.cursor() as cursor:
         cursor.execute("SELECT id, status, status_on FROM recommendations_searchdoc WHERE id = ANY(%s)", [list(by_id)])
@@ -396,12 +360,32 @@ def export_headers() -> list[str]:
     ]
 
 
+@dataclass
+class Names:
+    """What the public reads instead of ids: themes and groups by name, SDG targets by code, entities."""
+
+    themes: dict[int, str]
+    groups: dict[int, str]
+    targets: dict[int, str]
+    entities: dict[int, str]
+
+
+def public_names(entity_ids: set[int] | None = None) -> Names:
+    """The names, in the current language, of every vocabulary entry and of the State's entities
+    (those of ``entity_ids`` only, when given): four queries."""
+    entities = Entity.objects.all() if entity_ids is None else Entity.objects.filter(pk__in=entity_ids)
+    return Names(
+        themes=dict(Theme.objects.values_list("pk", "name")),
+        groups=dict(AffectedGroup.objects.values_list("pk", "name")),
+        targets=dict(SdgTarget.objects.values_list("pk", "code")),
+        entities={e.pk: str(e) for e in entities},
+    )
+
+
 def export_rows(state, ids: list[int], language: str, base_url: str):
     """One row per recommendation of ``ids``, in that order, read in chunks (queries grow by chunk, not row)."""
-    themes = dict(Theme.objects.values_list("pk", "name"))
-    groups = dict(AffectedGroup.objects.values_list("pk", "name"))
-    targets = dict(SdgTarget.objects.values_list("pk", "code"))
-    entities = {e.pk: str(e) for e in Entity.objects.all()}
+    names = public_names()
+    themes, groups, targets, entities = names.themes, names.groups, names.targets, names.entities
     positions = dict(Position.choices)
     statuses = dict(ImplementationStatus.choices)
     kinds = dict(Mechanism.Kind.choices)
@@ -412,7 +396,7 @@ def export_rows(state, ids: list[int], language: str, base_url: str):
     chunk = 2000
     for start in range(0, len(ids), chunk):
         part = ids[start : start + chunk]
-        by_id = {r.pk: r for r in published_recommendations().filter(pk__in=part)}
+        by_id = {r.pk: r for r in recommendations_published().filter(pk__in=part)}
         status_of = statuses_of(part)
         for pk in part:
             r = by_id.get(pk)

@@ -75,10 +75,14 @@ def _portal_state(slug: str) -> tuple[int, int] | None:
         return cursor.fetchone()
 
 
+def partial_page(request: HttpRequest) -> bool:
+    """Whether htmx asks for the results region only (a history restore wants the whole page).
+    Read from the headers: this runs before django-htmx's middleware."""
+    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+
+
 def cache_key(request: HttpRequest, state_id: int, version: int, language: str) -> str:
-    partial = (
-        request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-    )
+    partial = partial_page(request)
     query = SearchQuery.from_querydict(request.GET, language).querystring()
     digest = hashlib.sha256(query.encode()).hexdigest()[:32]
     return f"portal:{state_id}:{version}:{language}:{int(partial)}:{digest}"

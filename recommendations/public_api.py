@@ -20,7 +20,8 @@ from rest_framework.views import APIView
 
 from nrtd.ratelimit import ClientRateThrottle
 from recommendations import portal, search
-from recommendations.models import AffectedGroup, Entity, ImplementationStatus, SdgTarget, Theme
+from recommendations.models import ImplementationStatus
+from recommendations.queries import recommendations_published
 
 MAX_PAGE_SIZE = 100
 
@@ -98,11 +99,9 @@ class PublicAPIMixin:
         request.LANGUAGE_CODE = self.language
 
     def serialize(self, recommendations, statuses: dict) -> list[dict]:
-        themes = dict(Theme.objects.values_list("pk", "name"))
-        groups = dict(AffectedGroup.objects.values_list("pk", "name"))
-        targets = dict(SdgTarget.objects.values_list("pk", "code"))
         entity_ids = {pk for r in recommendations for pk in [r.lead_entity_id, *r.supporting_entity_ids] if pk}
-        entities = {e.pk: str(e) for e in Entity.objects.filter(pk__in=entity_ids)}
+        names = portal.public_names(entity_ids)
+        themes, groups, targets, entities = names.themes, names.groups, names.targets, names.entities
         slug = self.request.state.slug
         out = []
         for r in recommendations:
@@ -150,7 +149,7 @@ class PublicRecommendationList(PublicAPIMixin, APIView):
         size = request.query_params.get("page_size", "")
         page_size = min(int(size), MAX_PAGE_SIZE) if size.isdigit() and int(size) > 0 else search.PAGE_SIZE
         result = search.search(request.state.pk, query, page_size=page_size)
-        by_id = {r.pk: r for r in portal.published_recommendations().filter(pk__in=result.ids)}
+        by_id = {r.pk: r for r in recommendations_published().filter(pk__in=result.ids)}
         ordered = [by_id[pk] for pk in result.ids if pk in by_id]
         statuses = portal.statuses_of(result.ids)
         pages = max((result.total + page_size - 1) // page_size, 1)
@@ -188,7 +187,7 @@ class PublicRecommendationDetail(PublicAPIMixin, APIView):
         responses={200: PublicRecommendationSerializer},
     )
     def get(self, request, state_slug: str, pk: int):
-        recommendation = get_object_or_404(portal.published_recommendations(), pk=pk)
+        recommendation = get_object_or_404(recommendations_published(), pk=pk)
         data = self.serialize([recommendation], portal.statuses_of([recommendation.pk]))[0]
         status_labels = dict(ImplementationStatus.choices)
         data["progress"] = [

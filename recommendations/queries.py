@@ -7,15 +7,52 @@ from django.db.models import Count, Q, QuerySet
 from recommendations.models import Recommendation, RelatedSuggestion
 from tenants.models import State, User
 
+# The suffixes of the translated columns (text_en, name_fr, ...).
+TEXT_COLUMNS = ("en", "fr", "es", "ar", "ru", "zh_hans")
+
 
 def recommendations_visible_to(user: User, state: State) -> QuerySet[Recommendation]:
     """Every recommendation of the State the person may read in the workspace."""
     return Recommendation.objects.select_related("mechanism")
 
 
+PUBLIC_FIELDS = (
+    "id",
+    "mechanism",
+    "symbol",
+    "paragraph",
+    "annotation_type",
+    "issued_on",
+    "upr_cycle",
+    "upr_session",
+    "position",
+    "theme_ids",
+    "affected_group_ids",
+    "sdg_target_ids",
+    "sdg_goal_ids",
+    "lead_entity",
+    "supporting_entity_ids",
+    "text",
+    *(f"text_{column}" for column in TEXT_COLUMNS),
+)
+
+
 def recommendations_published() -> QuerySet[Recommendation]:
-    """What the public portal and the public API may show."""
-    return Recommendation.objects.filter(published=True).select_related("mechanism")
+    """What the public portal and the public API may show: published recommendations, with only
+    the fields the public may read (no curation, priorities or review flags)."""
+    return (
+        Recommendation.objects.filter(published=True)
+        .select_related("mechanism", "lead_entity")
+        .only(
+            *PUBLIC_FIELDS,
+            "mechanism__code",
+            "mechanism__kind",
+            "lead_entity__name",
+            "lead_entity__short_name",
+            *(f"mechanism__name_{c}" for c in TEXT_COLUMNS),
+            *(f"lead_entity__name_{c}" for c in TEXT_COLUMNS),
+        )
+    )
 
 
 def curation_backlog() -> dict[str, int]:

@@ -257,21 +257,16 @@ class SearchQuery:
             return CODED[facet][value - 1] if value else "none"
         return str(value)
 
-    def params(self, *, page: int | None = None, toggle: tuple[Facet, int] | None = None, **overrides) -> list:
-        """The query string pairs of this search, optionally with one facet value toggled."""
+    def params(self, *, page: int | None = None) -> list:
+        """The query string pairs of this search (on another page when ``page`` is given)."""
         pairs: list[tuple[str, str]] = []
         if self.text:
             pairs.append(("q", self.text))
         for facet in PARAMS.values():
-            values = list(self.filters.get(facet, []))
-            if toggle and toggle[0] == facet:
-                values = [v for v in values if v != toggle[1]] if toggle[1] in values else sorted([*values, toggle[1]])
-            pairs += [(FACET_PARAM[facet], self.value_param(facet, v)) for v in values]
-        default_sort = "relevance" if self.text else "newest"
-        sort = overrides.get("sort", self.sort)
-        if sort != default_sort:
-            pairs.append(("sort", sort))
-        page = self.page if page is None and toggle is None else (page or 1)
+            pairs += [(FACET_PARAM[facet], self.value_param(facet, v)) for v in self.filters.get(facet, [])]
+        if self.sort != ("relevance" if self.text else "newest"):
+            pairs.append(("sort", self.sort))
+        page = self.page if page is None else page
         if page > 1:
             pairs.append(("page", str(page)))
         return pairs

@@ -196,10 +196,16 @@ def _fail(state: State, draft_id: int, failure: str) -> ReportDraft:
         return ReportDraft.objects.get(pk=draft_id)
 
 
-def draft_run(*, state: State, draft_id: int) -> ReportDraft:
-    """Assemble a recorded draft (the job's body; not inside a transaction)."""
+def draft_run(*, state: State, draft_id: int) -> ReportDraft | None:
+    """Assemble a recorded draft (the job's body; not inside a transaction). None when the State has
+    no such draft (deleted since, or another State's id): nothing is done."""
     with state_context(state):
-        draft = ReportDraft.objects.select_for_update(of=("self",)).select_related("created_by").get(pk=draft_id)
+        draft = (
+            ReportDraft.objects.select_for_update(of=("self",)).select_related("created_by").filter(pk=draft_id).first()
+        )
+        if draft is None:
+            logger.warning("report draft %s not found in State %s: nothing to assemble", draft_id, state.pk)
+            return None
         if draft.status in {Status.SUCCEEDED, Status.FAILED}:
             return draft  # a job delivered twice does the work once
         draft.status, draft.started_at, draft.progress_done = Status.RUNNING, timezone.now(), 0

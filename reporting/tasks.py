@@ -8,4 +8,5 @@ def report_draft_task(state, draft_id: int) -> str:
     """Assemble a report draft, committing its progress as it goes (reporting.drafts)."""
     from reporting.drafts import draft_run
 
-    return draft_run(state=state, draft_id=draft_id).status
+    draft = draft_run(state=state, draft_id=draft_id)
+    return draft.status if draft is not None else ""

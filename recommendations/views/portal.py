@@ -23,7 +23,8 @@ from nrtd.ratelimit import RateLimitMixin
 from recommendations import portal, search
 from recommendations.exports import table_csv, table_xlsx
 from recommendations.models import Entity
-from recommendations.portal_cache import set_language_cookie
+from recommendations.portal_cache import partial_page, set_language_cookie
+from recommendations.queries import recommendations_published
 
 
 class PortalMixin:
@@ -72,10 +73,7 @@ class PortalHomeView(RateLimitMixin, PortalMixin, TemplateView):
     rate_scope = "search"
 
     def get(self, request, *args, **kwargs):
-        partial = (
-            request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
-        )
-        if partial:
+        if partial_page(request):
             self.template_name = "recommendations/portal/includes/results.html"
         response = self.render_to_response(self.get_context_data())
         # The same for every visitor without a session: recommendations.portal_cache keeps it.
@@ -116,7 +114,7 @@ class PortalRecommendationView(PortalMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        recommendation = get_object_or_404(portal.published_recommendations(), pk=self.kwargs["pk"])
+        recommendation = get_object_or_404(recommendations_published(), pk=self.kwargs["pk"])
         language = self.request.LANGUAGE_CODE
         text, text_language, translated = search.text_in(recommendation, language)
         status, status_on = portal.portal_status(recommendation)

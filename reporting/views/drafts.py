@@ -11,12 +11,13 @@ import datetime
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from followup.views.common import ObjectMixin
 from recommendations.models import Mechanism
 from reporting.documents.mechanism import mechanism_report
 from reporting.drafts import content_type_of, describe_parameters, draft_regenerate, draft_start
@@ -91,12 +92,15 @@ class DraftCreateView(StatePermissionMixin, FormView):
         return redirect("workspace:draft-detail", state_slug=self.request.state.slug, pk=draft.pk)
 
 
-class DraftObjectMixin:
+class DraftObjectMixin(ObjectMixin):
     """The draft first: another State's is a 404 to everyone, before any permission answer."""
 
-    def dispatch(self, request, *args, **kwargs):
-        self.draft = get_object_or_404(ReportDraft.objects.select_related("created_by", "obligation"), pk=kwargs["pk"])
-        return super().dispatch(request, *args, **kwargs)
+    lookup_model = ReportDraft
+    lookup_related = ("created_by", "obligation")
+
+    @property
+    def draft(self) -> ReportDraft:
+        return self.object
 
 
 class DraftDetailView(DraftObjectMixin, StatePermissionMixin, TemplateView):

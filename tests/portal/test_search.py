@@ -254,5 +254,6 @@ def test_query_parsing():
     assert query.page == 1
     assert query.sort == "relevance"
     assert query.querystring() == "q=x&kind=upr&entity=12"
-    assert query.querystring(toggle=(Facet.KIND, 1)) == "q=x&entity=12"
-    assert query.querystring(toggle=(Facet.POSITION, 0)) == "q=x&kind=upr&position=none&entity=12"
+    assert query.querystring(page=3) == "q=x&kind=upr&entity=12&page=3"
+    none = SearchQuery.from_querydict(QueryDict("position=none&sort=oldest"), "en")
+    assert none.querystring() == "position=none&sort=oldest"

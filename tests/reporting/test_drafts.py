@@ -461,3 +461,15 @@ def test_forms_refuse_a_past_deadline_and_another_mechanisms_obligation(client, 
     assert form.initial["obligation_choice"] == a.obligation.pk
     with state_context(a.state):
         assert ReportDraft.objects.count() == 1  # only the planted one
+
+
+def test_the_job_with_another_states_draft_does_nothing(planted):
+    """A's job given B's draft id finds nothing under A: B's draft and file are untouched."""
+    from reporting.tasks import report_draft_task
+    from tenants.scoping import cross_state_access
+
+    b_draft = planted.b.report_draft
+    assert report_draft_task(planted.a.state.pk, b_draft.pk) == ""
+    with cross_state_access():
+        after = ReportDraft.objects.get(pk=b_draft.pk)
+    assert (after.status, after.file.name, after.started_at) == (b_draft.status, b_draft.file.name, b_draft.started_at)
