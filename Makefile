@@ -9,7 +9,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make run    - set up everything and start NRTD with a demo on http://127.0.0.1:$${PORT:-8000}"
 	@echo "make test   - set up everything the tests need and run the whole suite"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff, and the layers of the apps (import-linter)"
 	@echo "make messages - extract and compile the interface translations"
 	@echo "make bench  - run the benchmarks in bench/"
 
@@ -46,6 +46,7 @@ browser:
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

@@ -31,8 +31,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrtd.settings")
 django.setup()
 
-from recommendations.imports import import_job_run, parse_options_for  # noqa: E402
-from recommendations.models import ImportJob, Recommendation  # noqa: E402
+from imports.models import ImportJob  # noqa: E402
+from imports.runs import import_job_run, parse_options_for  # noqa: E402
+from recommendations.models import Recommendation  # noqa: E402
 from tenants.models import State  # noqa: E402
 from tenants.scoping import cross_state_access, state_context  # noqa: E402
 

@@ -42,12 +42,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrtd.settings")
 django.setup()
 
-from recommendations.importers.records import ParsedRecommendation  # noqa: E402
-from recommendations.importers.upr_docx import iter_upr_docx  # noqa: E402
+from imports.parsers.records import ParsedRecommendation  # noqa: E402
+from imports.parsers.upr_docx import iter_upr_docx  # noqa: E402
 from recommendations.related import DEFAULT_THRESHOLD, Item, pairs_of, suggest_groups  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("NRTD_SHARED_DATA", "/work/shared/data"))
+SHARED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "samples"
 SLOVENIA = SHARED / "upr34-slovenia-thematic-list.docx"
 LABELS = BASE_DIR / "bench" / "data" / "related-slovenia.json"
 HOLDOUT = BASE_DIR / "bench" / "data" / "related-upr-info.json"

@@ -61,7 +61,7 @@ from recommendations.models import (  # noqa: E402
 from tenants.models import State  # noqa: E402
 from tenants.scoping import cross_state_access, state_context  # noqa: E402
 
-SHARED = ROOT.parent / "shared" / "data"
+SHARED = ROOT / "tests" / "fixtures" / "samples"
 # The cache of the server under test (emptied at the start of the cached phase).
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
 SLUG = "bench-search-{:03d}"

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FollowupConfig(AppConfig):
     name = "followup"
     verbose_name = _("Follow-up")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: ready() runs once the models are loaded.
+        from followup import extensions
+
+        extensions.register()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -19,9 +20,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from followup.jobs import notifications_send_queue
 from followup.models import DataCollectionRound, Notification, ProgressUpdate
 from recommendations.models import FocalPoint
-from tenants.jobs import enqueue
 from tenants.models import Membership, Role, State, User
 
 
@@ -109,9 +110,7 @@ def notify_many(*, state: State, messages: Iterable[Message], exclude: User | No
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    from followup.tasks import send_notifications_task
-
-    enqueue(send_notifications_task, state, [n.pk for n in created])
+    notifications_send_queue(state, [n.pk for n in created])
     return created
 
 
@@ -126,8 +125,6 @@ def message(notification: Notification) -> str:
     """The notification as a sentence, in the current language."""
     p = dict(notification.params)
     if p.get("deadline"):
-        from datetime import date
-
         p["deadline"] = date_format(date.fromisoformat(p["deadline"]), "DATE_FORMAT")
     texts = {
         Notification.Kind.SUBMITTED: _("%(entity)s submitted an update on %(subject)s for review."),

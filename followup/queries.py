@@ -8,15 +8,66 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from followup.access import visible_updates
-from followup.models import Action, Evidence, Indicator, Measurement, ProgressUpdate
-from recommendations.models import Entity, Recommendation
+from followup.models import Action, Evidence, Indicator, Measurement, ProgressUpdate, RoundTask
+from recommendations.models import Entity, FocalPoint, Recommendation
 from tenants.models import HistoryEntry, State, User
+from tenants.queries import membership_for
+from tenants.rules import is_curator, is_focal_point, is_observer
 
 # Columns a person never needs to see in a timeline (bookkeeping, or repeated elsewhere).
 HIDDEN_COLUMNS = {"id", "state_id", "version", "created_at", "updated_at", "import_hash", "priority_derived"}
 # Columns that hold an entity's id, shown by the entity's name.
 ENTITY_COLUMNS = {"lead_entity_id", "entity_id"}
+
+
+def my_entity_ids(user: User, state: State) -> set[int]:
+    """The entities the user is a focal point of in ``state`` (cached on the user for the request)."""
+    membership = membership_for(user, state)
+    if membership is None or membership.pk is None:
+        return set()
+    cache: dict[int, set[int]] = user.__dict__.setdefault("_nrtd_entities", {})
+    if state.pk not in cache:
+        cache[state.pk] = set(FocalPoint.objects.filter(membership=membership).values_list("entity_id", flat=True))
+    return cache[state.pk]
+
+
+def subject_entity_ids(subject: Recommendation | Action) -> set[int]:
+    """The entities responsible for a recommendation or an action (lead and supporting)."""
+    ids = set(subject.supporting_entity_ids)
+    if subject.lead_entity_id:
+        ids.add(subject.lead_entity_id)
+    return ids
+
+
+def reporting_entities(user: User, state: State, subject: Recommendation | Action) -> set[int]:
+    """The entities the user may report for on ``subject``: for a focal point, their own entities
+    responsible for it (or asked about it in an open round); for the secretariat, every entity
+    responsible for it (it may enter what a ministry sent by other means)."""
+    responsible = subject_entity_ids(subject)
+    if isinstance(subject, Recommendation):
+        responsible |= set(
+            RoundTask.objects.filter(recommendation=subject, round__status="open").values_list("entity_id", flat=True)
+        )
+    if is_curator(user, state):
+        return responsible
+    if is_focal_point(user, state):
+        return responsible & my_entity_ids(user, state)
+    return set()
+
+
+def updates_visible_to(user: User, state: State) -> QuerySet[ProgressUpdate]:
+    """The progress updates the user may read (``followup.view_update``, as a queryset): the
+    secretariat all; a focal point their entities' in any state and the others' once validated;
+    an observer validated ones only."""
+    updates = ProgressUpdate.objects.all()
+    if is_curator(user, state):
+        return updates
+    counted = Q(status__in=[ProgressUpdate.Status.VALIDATED, ProgressUpdate.Status.PUBLISHED])
+    if is_focal_point(user, state):
+        return updates.filter(counted | Q(entity_id__in=my_entity_ids(user, state)))
+    if is_observer(user, state):
+        return updates.filter(counted)
+    return updates.none()
 
 
 def actions_of(recommendation: Recommendation) -> QuerySet[Action]:
@@ -107,7 +158,9 @@ def timeline(recommendation: Recommendation, *, user: User, state: State, limit:
     """Every change to the recommendation and to the follow-up around it that the person may see:
     its progress updates (and their evidence), the actions that link it, their indicators and
     measurements; newest first. One query for the ids, one for the entries."""
-    update_ids = list(visible_updates(user, state).filter(recommendation=recommendation).values_list("pk", flat=True))
+    update_ids = list(
+        updates_visible_to(user, state).filter(recommendation=recommendation).values_list("pk", flat=True)
+    )
     action_ids = list(actions_of(recommendation).values_list("pk", flat=True))
     indicator_ids = list(
         Indicator.objects.filter(Q(recommendation=recommendation) | Q(action_id__in=action_ids)).values_list(

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import notify as notifications
-from followup.access import is_curator, my_entity_ids
 from followup.models import DataCollectionRound, Notification, ProgressUpdate, RoundTask
+from followup.queries import my_entity_ids
 from recommendations.models import Cluster, Entity, Mechanism, Recommendation
 from tenants.models import State, User
 from tenants.queries import membership_for
@@ -218,7 +218,7 @@ def rounds_completion(round_ids: Iterable[int], entity_ids: Iterable[int] | None
 def rounds_visible_to(user: User, state: State) -> QuerySet[DataCollectionRound]:
     """Every round for the secretariat; for a focal point, the rounds that ask one of their entities."""
     rounds = DataCollectionRound.objects.all()
-    if is_curator(user, state):
+    if user.has_perm("followup.manage_rounds", state):
         return rounds
     mine = sorted(my_entity_ids(user, state))
     if not mine:
@@ -295,7 +295,7 @@ def work_counts(user: User, state: State) -> dict[str, int]:
                 drafts=Count("pk", filter=Q(status=Status.DRAFT)),
             )
         )
-    if is_curator(user, state):
+    if user.has_perm("followup.review_updates", state):
         counts["to_review"] = ProgressUpdate.objects.filter(status=Status.SUBMITTED).count()
         counts.update(
             DataCollectionRound.objects.filter(status=DataCollectionRound.Status.OPEN).aggregate(

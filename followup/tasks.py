@@ -1,7 +1,9 @@
-"""Background jobs of the follow-up app (thin: they call services)."""
+"""Background jobs of the follow-up app (thin: they call services). Queued by followup.jobs and Celery beat."""
 
 import pghistory
 
+from followup.notify import send_notifications
+from followup.reminders import reminders_run
 from nrtd.celery import app
 from tenants.jobs import state_task
 
@@ -9,8 +11,6 @@ from tenants.jobs import state_task
 @state_task()
 def send_notifications_task(state, notification_ids: list[int]) -> int:
     """E-mail the notifications just written (queued after their transaction commits)."""
-    from followup.notify import send_notifications
-
     return send_notifications(state, notification_ids)
 
 
@@ -22,7 +22,5 @@ def reminders_task() -> dict:
     rounds and works in each one's context in turn. Sending twice is harmless (each message is
     logged once), so beat may run it as often as it likes.
     """
-    from followup.reminders import reminders_run
-
     with pghistory.context(task="reminders_task"):
         return reminders_run().as_dict()

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from followup import notify as notifications
+from followup.evidence import delete_files_on_commit
 from followup.models import Action, DataCollectionRound, Notification, ProgressUpdate, RoundTask
 from recommendations.models import Entity, Recommendation
 from tenants.models import State, User
@@ -216,8 +217,6 @@ def update_delete(*, update: ProgressUpdate, version: int) -> None:
         if current.version != version:
             raise Conflict(current)
         raise TransitionRefused(current, _("Only a draft can be deleted; this update has been submitted."))
-    from followup.evidence import delete_files_on_commit
-
     delete_files_on_commit(files)
 
 

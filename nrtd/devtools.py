@@ -103,7 +103,7 @@ def _forget_dead_handles(folder: Path) -> None:
     pgserver stops the server when its last user exits, and counts users in this file; a user
     killed outright stays listed, and the server would then never be stopped.
     """
-    import psutil
+    import psutil  # only when the embedded server is used
 
     handles = folder / ".handle_pids.json"
     if handles.exists():
@@ -112,7 +112,7 @@ def _forget_dead_handles(folder: Path) -> None:
 
 
 def start_embedded_postgres():
-    import pgserver
+    import pgserver  # the embedded server's package, loaded only when it is used
 
     folder = DATA_DIR / "postgres"
     folder.mkdir(parents=True, exist_ok=True)

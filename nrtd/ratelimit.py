@@ -57,7 +57,7 @@ class RateLimitMixin:
     rate_scope = "search"
 
     def dispatch(self, request, *args, **kwargs):
-        # The portal's page cache counts the searches it sees (recommendations.portal_cache).
+        # The portal's page cache counts the searches it sees (portal.cache).
         retry_after = 0 if getattr(request, "rate_counted", False) else over_limit(request, self.rate_scope)
         if retry_after:
             return too_many_requests(request, retry_after)

@@ -75,10 +75,15 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "django_scopes",
+    # The project's apps, lowest layer first (docs/architecture.md; the lint step checks it).
     "tenants",
     "recommendations",
+    "imports",
     "followup",
     "reporting",
+    "portal",
+    "console",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Anonymous portal search pages from the cache, before the State, the session or a view is read.
-    "recommendations.portal_cache.PortalCacheMiddleware",
+    "portal.cache.PortalCacheMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.HistoryContextMiddleware",
     # Platform administrators must sign in with a code: sent to set it up until they do.

@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max, Q
 from django.db.models.functions import Now
 
+from recommendations.curation import recommendations_uncluster
 from recommendations.models import Cluster, Recommendation, SdgGoal, SdgTarget, Theme
 from tenants.models import State
 
@@ -40,8 +41,6 @@ def cluster_create(*, state: State, names: dict[str, str], description: str = ""
 @transaction.atomic
 def cluster_delete(*, cluster: Cluster) -> int:
     """Delete a cluster; its recommendations leave it (another of theirs becomes primary). Returns how many."""
-    from recommendations.curation import recommendations_uncluster
-
     # Locked first: a bulk "add to cluster" in flight (which share-locks the row) finishes before.
     Cluster.objects.select_for_update().filter(pk=cluster.pk).exists()
     left = recommendations_uncluster(selection=Recommendation.objects.all(), cluster=cluster)

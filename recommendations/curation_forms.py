@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from recommendations import extensions
 from recommendations.models import Cluster, Entity, FocalPoint, Recommendation, SavedView
 from recommendations.priority import FACTOR_CHOICES
 
@@ -199,7 +200,6 @@ BULK_ACTIONS = [
     ("publish", _("Publish on the portal")),
     ("unpublish", _("Take off the portal")),
     ("relate", _("Group as related (they ask the same thing)")),
-    ("link_action", _("Link to an action of an implementation plan")),
 ]
 NEEDS = {
     "assign_lead": "entity",
@@ -210,7 +210,6 @@ NEEDS = {
     "cluster_remove": "cluster",
     "factor_on": "factor",
     "factor_off": "factor",
-    "link_action": "plan_action",
 }
 
 
@@ -228,7 +227,6 @@ class BulkActionForm(forms.Form):
     entity = forms.ModelChoiceField(label=_("Entity"), queryset=None, required=False)
     cluster = forms.ModelChoiceField(label=_("Cluster"), queryset=None, required=False)
     factor = forms.ChoiceField(label=_("Priority factor"), choices=[("", "—"), *FACTOR_CHOICES], required=False)
-    plan_action = forms.ModelChoiceField(label=_("Action of a plan"), queryset=None, required=False)
     with_related = forms.BooleanField(
         label=_("Also their related recommendations"),
         required=False,
@@ -243,16 +241,23 @@ class BulkActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["entity"].queryset = Entity.objects.all()
         self.fields["cluster"].queryset = Cluster.objects.all()
-        from followup.models import Action
-
-        self.fields["plan_action"].queryset = Action.objects.select_related("plan").order_by("plan__title", "title")
-        self.fields["plan_action"].label_from_instance = lambda action: f"{action.plan.title} — {action.title}"
+        # Actions other apps offer (recommendations.extensions), with the field that chooses their
+        # object, placed before the options that apply to every action.
+        self.fields["action"].choices += [(name, action.label) for name, action in extensions.BULK_ACTIONS.items()]
+        for action in extensions.BULK_ACTIONS.values():
+            self.fields[action.field_name] = action.field()
+        self.order_fields(
+            ["action", "scope", "entity", "cluster", "factor"]
+            + [action.field_name for action in extensions.BULK_ACTIONS.values()]
+        )
         # Any ids are accepted here; the view keeps only the State's own (others are not found).
         self.fields["ids"].choices = [(value, value) for value in (self.data.getlist("ids") if self.data else [])]
 
     def clean(self):
         data = super().clean()
-        needed = NEEDS.get(data.get("action", ""))
+        action = data.get("action", "")
+        extra = extensions.BULK_ACTIONS.get(action)
+        needed = extra.field_name if extra is not None else NEEDS.get(action)
         if needed and not data.get(needed):
             self.add_error(needed, _("Choose one for this action."))
         if data.get("scope") == "selected" and not data.get("ids"):

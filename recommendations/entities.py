@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from recommendations import extensions
 from recommendations.models import Entity, FocalPoint, Recommendation
 from tenants.models import Membership, Role, State, User
 
@@ -24,21 +25,17 @@ class EntityInUse(Exception):
 
 def entity_uses(entity: Entity) -> dict[str, int]:
     """What still refers to the entity: recommendations it leads or supports, entities under it,
-    and the follow-up kept in its name (actions it leads or supports, its progress updates, the
-    tasks rounds gave it), which must never lose the entity it belongs to."""
-    from followup.models import Action, ProgressUpdate, RoundTask
-
-    return {
+    and what other apps keep in its name (``recommendations.extensions``: follow-up's actions,
+    progress updates and round tasks), which must never lose the entity it belongs to."""
+    uses = {
         "recommendations": Recommendation.objects.filter(
             Q(lead_entity=entity) | Q(supporting_entity_ids__contains=[entity.pk])
         ).count(),
         "children": Entity.objects.filter(parent=entity).count(),
-        "followup": Action.objects.filter(
-            Q(lead_entity=entity) | Q(supporting_entity_ids__contains=[entity.pk])
-        ).count()
-        + ProgressUpdate.objects.filter(entity=entity).count()
-        + RoundTask.objects.filter(entity=entity).count(),
     }
+    for references in extensions.ENTITY_REFERENCES:
+        uses[references.name] = references.count(entity)
+    return uses
 
 
 @transaction.atomic

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from recommendations.importers import tabular
 from tenants.models import Membership, State, StateOwned
 
 
@@ -259,6 +257,18 @@ class ImplementationStatus(models.TextChoices):
     NOT_APPLICABLE = "not_applicable", _("No longer applicable")
 
 
+# The column of a recommendation's text in each interface language (modeltranslation's fields).
+LANGUAGE_FIELDS = {
+    "en": "text_en",
+    "fr": "text_fr",
+    "es": "text_es",
+    "ar": "text_ar",
+    "ru": "text_ru",
+    "zh": "text_zh_hans",
+    "zh-hans": "text_zh_hans",
+}
+
+
 class Recommendation(StateOwned):
     """A recommendation (or observation) a mechanism addressed to the State."""
 
@@ -358,7 +368,7 @@ class Recommendation(StateOwned):
     )
     implementation_status_on = models.DateField(_("status as of"), null=True, blank=True)
     # How imports recognise this recommendation again: "uhri:<annotation id>", else
-    # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (recommendations.imports).
+    # "doc:<symbol>#<paragraph>", else "upr:<session>#<paragraph>" (imports.services).
     import_key = models.CharField(_("import key"), max_length=200, blank=True)
     # Digest of what the last import brought, so a re-import knows "unchanged" without reading
     # texts back, and a manual edit survives a re-import of the same source.
@@ -483,126 +493,3 @@ VOCABULARY_LINKS = {
     "sdg_goals": (SdgGoal, "sdg_goal_ids"),
     "recommending_countries": (Country, "recommending_country_ids"),
 }
-
-
-class ImportJob(StateOwned):
-    """One import of a file into a State: who, what, progress, and the outcome."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Waiting")
-        RUNNING = "running", _("Running")
-        SUCCEEDED = "succeeded", _("Finished")
-        FAILED = "failed", _("Failed")
-
-    created_by = models.ForeignKey(
-        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
-    format = models.CharField(_("format"), max_length=30)
-    filename = models.CharField(_("file"), max_length=300)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", blank=True)
-    options = models.JSONField(_("options"), default=dict, blank=True)
-    dry_run = models.BooleanField(_("dry run"), default=False)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
-    processed = models.PositiveIntegerField(_("records read"), default=0)
-    created = models.PositiveIntegerField(_("created"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
-    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    rejected = models.PositiveIntegerField(_("rejected"), default=0)
-    by_position = models.JSONField(_("by position"), default=dict, blank=True)
-    # The first row-level errors: [{"location": "row 12", "column": "Text", "message": "..."}].
-    errors = models.JSONField(_("errors"), default=list, blank=True)
-    # Why the whole import failed, when it did (a file that cannot be read at all).
-    failure = models.TextField(_("failure"), blank=True)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.filename} ({self.get_status_display()})"
-
-
-class ColumnMapping(StateOwned):
-    """A State's saved column mapping for CSV and Excel imports, chosen by name when importing.
-
-    ``fields`` is ``recommendations.importers.tabular.ColumnMapping.to_dict()["fields"]``: target
-    field → ``{"column": ...}`` or ``{"constant": ...}``, with optional ``separator``,
-    ``value_map``, ``transform`` and ``date_format``. Write it through
-    ``recommendations.mappings.column_mapping_save``, which validates it.
-    """
-
-    name = models.CharField(_("name"), max_length=100)
-    description = models.TextField(_("description"), blank=True)
-    fields = models.JSONField(_("fields"), default=dict)
-    created_by = models.ForeignKey(
-        "tenants.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("by")
-    )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("column mapping")
-        verbose_name_plural = _("column mappings")
-        ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["state", "name"], name="column_mapping_unique_name_per_state")]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def as_column_mapping(self) -> tabular.ColumnMapping:
-        """The mapping as the tabular importer takes it (ValueError if the stored fields are invalid)."""
-        return tabular.ColumnMapping.from_dict({"name": self.name, "fields": self.fields})
-
-
-class SearchDocument(models.Model):
-    """The public portal's copy of one published recommendation: facet keys and a text-search vector.
-
-    Derived data, kept by database triggers (migration 0014, recommendations/search.py): a
-    recommendation gets a row when it is published and loses it when it is unpublished or
-    deleted; a published progress update refreshes its status. It is exempt from row-level
-    security (tenants.rls.DERIVED_TABLES) so that PostgreSQL can use its GIN indexes for the
-    full-text operators, which are not leakproof; every read names the State explicitly
-    (``state_id = ...`` and the State's lexeme in the text query), and the application's role
-    may only read it: the triggers write it through SECURITY DEFINER functions that read the
-    recommendations under the transaction's own State. No internal field reaches it.
-    """
-
-    id = models.BigIntegerField(primary_key=True)  # the recommendation's id
-    state_id = models.BigIntegerField()
-    issued_on = models.DateField(null=True)
-    # Languages the recommendation has its own text in (the others show the original).
-    languages = ArrayField(models.CharField(max_length=10), default=list)
-    # One number per facet value: facet * 10**12 + value (recommendations.search.Facet).
-    keys = ArrayField(models.BigIntegerField(), default=list)
-    document = SearchVectorField()
-    # The implementation status of the latest published progress update, and its date.
-    status = models.CharField(max_length=30, blank=True)
-    status_on = models.DateField(null=True)
-
-    class Meta:
-        db_table = "recommendations_searchdoc"
-        indexes = [
-            GinIndex(fields=["keys"], name="searchdoc_keys_gin"),
-            GinIndex(fields=["document"], name="searchdoc_document_gin"),
-            models.Index("state_id", F("issued_on").desc(nulls_last=True), F("id").desc(), name="searchdoc_date_idx"),
-        ]
-
-    def __str__(self) -> str:
-        return f"search document {self.pk}"
-
-
-class SearchVersion(models.Model):
-    """A counter per State, raised whenever its search documents change: the portal's cache key."""
-
-    state_id = models.BigIntegerField(primary_key=True)
-    version = models.BigIntegerField(default=0)
-
-    class Meta:
-        db_table = "recommendations_searchversion"
-
-    def __str__(self) -> str:
-        return f"search version {self.version} of State {self.state_id}"

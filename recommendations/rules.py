@@ -6,7 +6,6 @@ from tenants.rules import is_curator, is_member
 
 rules.add_perm("recommendations.view_recommendation", is_member)
 rules.add_perm("recommendations.change_recommendation", is_curator)
-rules.add_perm("recommendations.import_recommendations", is_curator)
 rules.add_perm("recommendations.curate_recommendation", is_curator)
 rules.add_perm("recommendations.manage_entities", is_curator)
 rules.add_perm("recommendations.manage_clusters", is_curator)

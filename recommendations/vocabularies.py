@@ -28,6 +28,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as global_apps
 from django.db import DEFAULT_DB_ALIAS, models, transaction
+from django.utils import translation
+from django.utils.translation import gettext_noop
+
+from recommendations.models import AffectedGroup, Country, Mechanism, SdgGoal, SdgTarget, Theme
 
 if TYPE_CHECKING:
     from django.apps.registry import Apps
@@ -295,8 +299,6 @@ class VocabularyIndex:
     @classmethod
     def build(cls, *, using: str = DEFAULT_DB_ALIAS) -> VocabularyIndex:
         """Read every vocabulary once (six queries)."""
-        from recommendations.models import AffectedGroup, Country, Mechanism, SdgGoal, SdgTarget, Theme
-
         goals = _rows(SdgGoal, using, "number", "uhri_id")
         targets = _rows(SdgTarget, using, "code", "uhri_id")
         return cls(
@@ -368,10 +370,8 @@ class VocabularyIndex:
         target"``, ``"country"`` or ``"recommending State"``. The flag is stored on the
         recommendation and read later by other users, so it is translated now, into the active
         language (the import job's), as one sentence per kind; another kind is shown as given.
+        Looked up through ``translation.gettext`` when the flag is made (tests/imports/test_messages.py).
         """
-        from django.utils.translation import gettext as _
-        from django.utils.translation import gettext_noop
-
         flags = {
             # Translators: a review flag; %(label)s is a label of the imported file that matches no
             # entry of the vocabulary.
@@ -385,9 +385,9 @@ class VocabularyIndex:
         }
         shown = _LIST_MARKER.sub("", " ".join(label.split()))
         # Translators: in a review flag, in place of a label that the imported file left empty.
-        values = {"kind": kind, "label": shown or _("(empty)")}
+        values = {"kind": kind, "label": shown or translation.gettext("(empty)")}
         if kind in flags:
-            return _(flags[kind]) % values
+            return translation.gettext(flags[kind]) % values
         # Translators: a review flag; %(kind)s names a vocabulary, %(label)s is a label of the
         # imported file that matches none of its entries.
-        return _("%(kind)s not recognised: %(label)s") % values
+        return translation.gettext("%(kind)s not recognised: %(label)s") % values

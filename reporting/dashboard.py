@@ -53,6 +53,7 @@ from nrtd.charts import Chart, chart
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Cluster, Entity, ImplementationStatus, Mechanism, SdgGoal, SdgTarget, Theme
 from recommendations.queries import recommendations_visible_to
+from tenants.models import State, User
 
 __all__ = [
     "FILTER_FIELDS",
@@ -88,14 +89,9 @@ def filter_query(query: QueryDict) -> QueryDict:
     return kept
 
 
-def dashboard_filter(request) -> RecommendationFilter:
+def dashboard_filter(*, user: User, state: State, query: QueryDict) -> RecommendationFilter:
     """The recommendation list's filter, bound to the dashboard's part of the query string."""
-    query = filter_query(request.GET)
-    return RecommendationFilter(
-        query or None,
-        queryset=recommendations_visible_to(request.user, request.state),
-        request=request,
-    )
+    return RecommendationFilter(filter_query(query) or None, queryset=recommendations_visible_to(user, state))
 
 
 def filtered_recommendations(filterset: RecommendationFilter) -> QuerySet:
@@ -421,10 +417,9 @@ def _status_rows(keys, counts: dict[int, dict[str, int]], label, replace, links:
     return rows
 
 
-def dashboard(request) -> Dashboard:
-    """Every figure of the dashboard for the request's filters and person (see the module)."""
-    state, user = request.state, request.user
-    filterset = dashboard_filter(request)
+def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
+    """Every figure of the dashboard for the filters in ``query`` and what ``user`` may see (see the module)."""
+    filterset = dashboard_filter(user=user, state=state, query=query)
     recommendations = filtered_recommendations(filterset)
     form = filterset.form
     chosen = form.cleaned_data if filterset.is_bound and form.is_valid() else {}
@@ -442,8 +437,7 @@ def dashboard(request) -> Dashboard:
         with_tasks=with_tasks,
         today=today,
     )
-    query = filter_query(request.GET)
-    links = Links(state, query)
+    links = Links(state, filter_query(query))
     series = status_labels()
 
     # Names of what the rows are about: one query each, whatever the number of rows.

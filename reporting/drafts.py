@@ -28,8 +28,8 @@ from reporting.documents.annual import annual_report, annual_report_docx
 from reporting.documents.common import date_label, language_name, safe_stem
 from reporting.documents.mechanism import GROUPINGS, mechanism_report, mechanism_report_docx
 from reporting.documents.packs import packs_gather, packs_zip
+from reporting.jobs import report_draft_queue
 from reporting.models import ReportDraft, ReportingObligation
-from tenants.jobs import enqueue
 from tenants.models import State, User
 from tenants.scoping import state_context
 
@@ -76,8 +76,6 @@ def draft_start(
     "theme"), ``up_to`` (ISO date); packs ``entities`` (ids), ``mechanism`` (id or None),
     ``deadline`` (ISO date), ``instructions``; annual report ``year``.
     """
-    from reporting.tasks import report_draft_task
-
     if kind not in Kind.values:
         raise ValueError(f"unknown kind of draft: {kind}")
     if not title:
@@ -92,7 +90,7 @@ def draft_start(
         obligation=obligation,
         created_by=user,
     )
-    enqueue(report_draft_task, state, draft.pk)
+    report_draft_queue(draft)
     return draft
 
 

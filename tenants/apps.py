@@ -8,6 +8,7 @@ class TenantsConfig(AppConfig):
     verbose_name = _("States and people")
 
     def ready(self) -> None:
+        # In ready(): rls reads the models, which are loaded only now.
         from tenants import rls
 
         post_migrate.connect(rls.after_migrate, dispatch_uid="nrtd-row-level-security")

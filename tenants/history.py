@@ -14,6 +14,7 @@ text would go unrecorded.
 from __future__ import annotations
 
 from django.db import connections
+from modeltranslation.translator import translator
 
 HISTORY_TABLE = "nrtd_history"
 UNTRACKED_TABLES = frozenset({HISTORY_TABLE, "recommendations_importjob"})
@@ -79,8 +80,6 @@ $$;
 def skipped_columns() -> dict[str, list[str]]:
     """Table → columns history leaves out: modeltranslation's original columns, which repeat
     a translation column that history does record."""
-    from modeltranslation.translator import translator
-
     skipped: dict[str, list[str]] = {}
     for model in translator.get_registered_models():
         options = translator.get_options_for_model(model)

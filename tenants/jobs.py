@@ -9,6 +9,7 @@ yet (or never will be, after a rollback).
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +55,20 @@ def state_task(*task_args: Any, atomic: bool = True, **task_kwargs: Any) -> Call
     return decorator
 
 
-def enqueue(task: Task, state: State, *args: Any, **kwargs: Any) -> None:
-    """Queue ``task`` for ``state`` after the current transaction commits."""
+def enqueue(task: Task | str, state: State, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` (a task, or its name) for ``state`` after the current transaction commits.
+
+    Each app queues its tasks from one module (``<app>/jobs.py``), by name: the tasks module
+    imports the services that queue, so the services cannot import it.
+    """
     state_id = state.pk
-    transaction.on_commit(lambda: task.delay(state_id, *args, **kwargs))
+    transaction.on_commit(lambda: task_named(task).delay(state_id, *args, **kwargs))
+
+
+def task_named(task: Task | str) -> Task:
+    """The task itself, given its name (``app.tasks.function``): its module is imported first,
+    since a web process has not necessarily loaded every tasks module yet."""
+    if not isinstance(task, str):
+        return task
+    importlib.import_module(task.rpartition(".")[0])
+    return app.tasks[task]

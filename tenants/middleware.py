@@ -44,6 +44,7 @@ from tenants import two_factor
 from tenants.models import State
 from tenants.queries import membership_for, support_session_of
 from tenants.scoping import state_context
+from tenants.services import support_access_record
 
 STATE_NAMESPACES = {"workspace", "portal", "state-api", "public-api"}
 # Public addresses of a State: 404 unless its portal is on.
@@ -89,8 +90,6 @@ class StateMiddleware:
                 if support is not None:
                     if request.method not in SAFE_METHODS:
                         raise PermissionDenied
-                    from tenants.services import support_access_record
-
                     support_access_record(session=support, method=request.method, path=request.get_full_path())
                 if two_factor.state_requires_two_factor(state, request.membership) and not two_factor.is_verified(
                     request.user

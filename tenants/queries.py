@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_scopes import get_scope
 
 from tenants.models import Membership, Role, State, SupportSession, User
@@ -75,80 +74,3 @@ def memberships_of(user: User) -> list[Membership]:
             .select_related("state")
             .order_by("state__name")
         )
-
-
-def state_figures() -> dict[int, dict]:
-    """Per State, for the platform console: recommendations, members, entities, last change.
-
-    Aggregates only (no row of any State is read into the console), four queries whatever the
-    number of States.
-    """
-    from django.db.models import Count, Max
-
-    from recommendations.models import Entity, Recommendation
-    from tenants.models import HistoryEntry
-
-    figures: dict[int, dict] = {}
-
-    def put(key: str, rows) -> None:
-        for state_id, value in rows:
-            figures.setdefault(state_id, {})[key] = value
-
-    with cross_state_access():
-        put(
-            "recommendations",
-            Recommendation.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"),
-        )
-        put("members", Membership.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"))
-        put("entities", Entity.objects.order_by().values("state").annotate(n=Count("pk")).values_list("state", "n"))
-        put(
-            "last_change",
-            HistoryEntry.objects.order_by()
-            .values("state")
-            .annotate(last=Max("changed_at"))
-            .values_list("state", "last"),
-        )
-    return figures
-
-
-def platform_statistics() -> dict:
-    """Cross-State figures for the hosting office: sums over every State, never a State's row.
-
-    States by status, recommendations by mechanism kind and by position, imports per month
-    (confirmed imports and previews), and members by role. Five queries whatever the number of
-    States; no State is named or listed.
-    """
-    from django.db.models import Count, Q
-    from django.db.models.functions import TruncMonth
-
-    from recommendations.models import ImportJob, Mechanism, Position, Recommendation
-
-    def counted(queryset, field: str) -> dict:
-        return dict(queryset.order_by().values(field).annotate(n=Count("pk")).values_list(field, "n"))
-
-    with cross_state_access():
-        states = counted(State.objects.all(), "status")
-        kinds = counted(Recommendation.objects.all(), "mechanism__kind")
-        positions = counted(Recommendation.objects.all(), "position")
-        roles = counted(Membership.objects.all(), "role")
-        months = list(
-            ImportJob.objects.order_by()
-            .annotate(month=TruncMonth("created_at"))
-            .values("month")
-            .annotate(imports=Count("pk", filter=Q(dry_run=False)), previews=Count("pk", filter=Q(dry_run=True)))
-            .order_by("month")
-            .values_list("month", "imports", "previews")
-        )
-    return {
-        "states": [(label, states.get(value, 0)) for value, label in State.Status.choices],
-        "states_total": sum(states.values()),
-        "by_kind": [(label, kinds.get(value, 0)) for value, label in Mechanism.Kind.choices],
-        "by_position": [
-            *((label, positions.get(value, 0)) for value, label in Position.choices),
-            (_("No position"), sum(n for value, n in positions.items() if not value)),
-        ],
-        "recommendations_total": sum(positions.values()),
-        "imports_by_month": months,
-        "members_by_role": [(label, roles.get(value, 0)) for value, label in Role.choices],
-        "members_total": sum(roles.values()),
-    }

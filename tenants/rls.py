@@ -89,9 +89,10 @@ def grant_application_role(using: str) -> None:
 
 def after_migrate(sender, using: str = "default", **kwargs) -> None:
     """Raise the database's walls and history over whatever the migrations created."""
-    # post_migrate fires once per installed app; the work is idempotent, so do it once, after
-    # the last app has created its tables.
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # post_migrate fires once per installed app that has a models module; the work is
+    # idempotent, so do it once, after the last such app has created its tables.
+    with_models = [config for config in apps.get_app_configs() if config.models_module is not None]
+    if sender.label != with_models[-1].label:
         return
     tables = apply_row_level_security(using)
     install_history_triggers(using, tables)

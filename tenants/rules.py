@@ -1,13 +1,33 @@
 """Who may do what, declared in one place (django-rules).
 
-Object permissions take the State as their object: ``user.has_perm("tenants.view_workspace",
-state)``. Views name the permission; nothing else checks roles by hand.
+Permissions take as their object the State, or an object of a State (a progress update, an import
+job...): ``user.has_perm("tenants.view_workspace", state)``,
+``user.has_perm("followup.change_update", update)``. The role predicates below answer for the
+object's State; each app's ``rules.py`` combines them with what it knows of its objects. Views
+and templates name the permission; nothing else checks roles by hand.
 """
 
-import rules
+from __future__ import annotations
 
-from tenants.models import Role
+import rules
+from django_scopes import get_scope
+
+from tenants.models import Role, State
 from tenants.queries import membership_for
+
+
+def state_of(obj) -> State | None:
+    """The State an object belongs to (the object itself when it is a State)."""
+    if obj is None or isinstance(obj, State):
+        return obj
+    state_id = getattr(obj, "state_id", None)
+    if state_id is None:
+        return None
+    # The State the request or job is in, when the object is of it: no query.
+    current = get_scope().get("state")
+    if getattr(current, "pk", None) == state_id:
+        return current
+    return obj.state
 
 
 @rules.predicate
@@ -17,7 +37,8 @@ def is_platform_admin(user) -> bool:
 
 def has_role(*roles: str):
     @rules.predicate(name=f"has_role({','.join(roles)})")
-    def predicate(user, state) -> bool:
+    def predicate(user, obj) -> bool:
+        state = state_of(obj)
         if state is None:
             return False
         membership = membership_for(user, state)

@@ -2,33 +2,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.forms import PasswordLinkForm
-from tenants.views import pages, platform, platform_import, security, two_factor
+from tenants.views import members, security, two_factor
 
 workspace_urlpatterns = [
-    path("", pages.WorkspaceHomeView.as_view(), name="home"),
-    path("members/", pages.MemberListView.as_view(), name="member-list"),
+    path("members/", members.MemberListView.as_view(), name="member-list"),
     path("security/", security.StateSecurityView.as_view(), name="security"),
-    path("support/", pages.SupportLogView.as_view(), name="support-log"),
-]
-
-platform_urlpatterns = [
-    path("", platform.PlatformHomeView.as_view(), name="home"),
-    path("states/new/", platform.StateCreateView.as_view(), name="state-create"),
-    path("states/<int:pk>/", platform.StateDetailView.as_view(), name="state-detail"),
-    path("states/<int:pk>/status/", platform.StateStatusView.as_view(), name="state-status"),
-    path("states/<int:pk>/export/", platform.StateExportView.as_view(), name="state-export"),
-    path("states/<int:pk>/archive/", platform.StateArchiveView.as_view(), name="state-archive"),
-    path("states/<int:pk>/delete/", platform.StateDeleteView.as_view(), name="state-delete"),
-    path("states/<int:pk>/support/", platform.SupportStartView.as_view(), name="support-start"),
-    path("states/<int:pk>/support/leave/", platform.SupportEndView.as_view(), name="support-end"),
-    path("states/<int:pk>/imports/", platform_import.StateImportView.as_view(), name="state-import"),
-    path("states/<int:pk>/imports/uhri/", platform_import.StateUhriFetchView.as_view(), name="state-uhri-fetch"),
-    path(
-        "states/<int:pk>/imports/<int:job_id>/",
-        platform_import.StateImportDetailView.as_view(),
-        name="state-import-detail",
-    ),
-    path("statistics/", platform_import.PlatformStatisticsView.as_view(), name="statistics"),
 ]
 
 account_urlpatterns = [

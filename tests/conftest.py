@@ -8,11 +8,17 @@ binds every query a test makes, as it binds the running site.
 from __future__ import annotations
 
 import os
+import pickle
+import time
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.utils import translation
 
@@ -22,7 +28,18 @@ from tests.two_factor_helpers import NRTDClient
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings):
+def media_root(tmp_path_factory):
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(request, django_test_environment, django_db_blocker, django_db_modify_db_settings, media_root):
+    """The test database, migrated by the owner, with the two planted States committed once.
+
+    Every test that asks for ``planted`` (or ``db``) runs in a transaction rolled back at its end,
+    so the planted data is the same for each; a test that commits (``committed``) plants it again
+    afterwards.
+    """
     with django_db_blocker.unblock():
         owner = connections["owner"]
         original_name = owner.settings_dict["NAME"]
@@ -31,24 +48,74 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         default.close()
         default.settings_dict["NAME"] = test_name
         settings.DATABASES["default"]["NAME"] = test_name
+        # Planted files (evidence, a report draft) go to the session's media folder, as every
+        # test's stored files do (_fresh_test).
+        settings.MEDIA_ROOT = str(media_root)
+        _plant_and_commit()
     yield
     with django_db_blocker.unblock():
         for alias in connections:
             connections[alias].close()
-        with owner.cursor() as cursor:
-            cursor.execute(
-                "SELECT usename, application_name, state, backend_type FROM pg_stat_activity"
-                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
-            lingering = cursor.fetchall()
+        # A backend closed a moment ago may still be on its way out: give it a second.
+        for _attempt in range(20):
+            with owner.cursor() as cursor:
+                cursor.execute(
+                    "SELECT usename, application_name, state, backend_type FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+                lingering = cursor.fetchall()
+            if not lingering:
+                break
+            time.sleep(0.05)
         owner.close()
         assert lingering == [], f"sessions still open on the test database: {lingering}"
         owner.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
 
 
-@pytest.fixture(scope="session")
-def media_root(tmp_path_factory):
-    return tmp_path_factory.mktemp("media")
+# The planted data as committed for this test session (one per xdist worker), and the stored
+# files its rows name: each test gets a fresh copy of the objects (its changes to them, and to the
+# database, are gone after it), and any planted file a test removed is written back.
+_PLANTED: dict[str, object] = {}
+
+
+def _plant_and_commit() -> None:
+    data = plant()
+    files = {}
+    for state in (data.a, data.b):
+        for stored in (state.evidence.file, state.report_draft.file):
+            with default_storage.open(stored.name, "rb") as handle:
+                files[stored.name] = handle.read()
+    # Signed-in sessions of the State members, committed with the data: a test signs in by its
+    # cookie (tests/test_isolation_sweep.py), without writing a session of its own.
+    sessions = {}
+    for state in (data.a, data.b):
+        for user in state.people.values():
+            session = SessionStore()
+            session.update(
+                {
+                    SESSION_KEY: str(user.pk),
+                    BACKEND_SESSION_KEY: "django.contrib.auth.backends.ModelBackend",
+                    HASH_SESSION_KEY: user.get_session_auth_hash(),
+                }
+            )
+            session.create()
+            sessions[user.pk] = session.session_key
+    # Kept pickled: each test unpickles its own copy of the objects, cheaper than a deep copy.
+    _PLANTED.update(data=pickle.dumps(data), files=files, sessions=sessions)
+    # Closed here, in the context that opened them (see _truncate_everything).
+    connections.close_all()
+
+
+def _planted_copy() -> PlantedData:
+    for name, content in _PLANTED["files"].items():
+        if not default_storage.exists(name):
+            default_storage.save(name, ContentFile(content))
+    return pickle.loads(_PLANTED["data"])  # noqa: S301 (our own bytes, pickled above)
+
+
+def signed_in_session(user) -> str | None:
+    """The key of a committed signed-in session of a planted State member (None for others)."""
+    return _PLANTED["sessions"].get(user.pk)
 
 
 @pytest.fixture(autouse=True)
@@ -74,8 +141,9 @@ def client() -> NRTDClient:
 
 @pytest.fixture
 def planted(db) -> PlantedData:
-    """Two States with entities, people in every role and recommendations (in the test's transaction)."""
-    return plant()
+    """Two States with entities, people in every role and recommendations: planted once for the
+    session, each test in a transaction rolled back at its end."""
+    return _planted_copy()
 
 
 def _truncate_everything() -> None:
@@ -92,14 +160,13 @@ def _truncate_everything() -> None:
 
 @pytest.fixture
 def committed(django_db_setup, django_db_blocker):
-    """Planted data committed for real, for tests where another thread or process must see it
-    (a Celery worker, the browser's web server). Cleaned up afterwards."""
+    """The planted data, for tests where another thread or process must see what the test
+    commits (a Celery worker, the browser's web server). Everything is planted again afterwards."""
     with django_db_blocker.unblock():
-        _truncate_everything()
-        data = plant()
         connections.close_all()
-        yield data
+        yield _planted_copy()
         _truncate_everything()
+        _plant_and_commit()
 
 
 @dataclass(frozen=True)

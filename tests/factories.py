@@ -24,14 +24,13 @@ from followup.models import (
     ReminderLog,
     RoundTask,
 )
+from imports.models import ColumnMapping, ImportJob
 from recommendations.models import (
     AffectedGroup,
     Cluster,
-    ColumnMapping,
     Country,
     Entity,
     FocalPoint,
-    ImportJob,
     Mechanism,
     Position,
     Recommendation,

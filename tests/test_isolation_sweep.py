@@ -20,8 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.conftest import signed_in_session
 from tests.factories import A_UNPUBLISHED_MARKER, B_MARKER, PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -257,7 +259,13 @@ def test_every_url_pattern_is_in_the_sweep():
 
 def login(client, planted, persona: str):
     user = planted.persona(persona)
-    if user is not None:
+    if user is None:
+        return user
+    session = signed_in_session(user)
+    if session is not None:
+        # The member's session planted with the data (as force_login would make it, unwritten here).
+        client.cookies[settings.SESSION_COOKIE_NAME] = session
+    else:
         client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return user
 

@@ -2,6 +2,8 @@
 
 from django import template
 
+from followup.rounds import unread_count
+
 register = template.Library()
 
 
@@ -11,6 +13,4 @@ def unread_notifications(context) -> int:
     state = getattr(request, "state", None)
     if state is None or getattr(request, "membership", None) is None:
         return 0
-    from followup.rounds import unread_count
-
     return unread_count(request.user, state)

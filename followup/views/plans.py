@@ -10,11 +10,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from followup.access import is_curator, may_measure, reporting_entities, visible_updates
 from followup.forms import ActionForm, IndicatorForm, MeasurementForm, PlanForm
 from followup.models import Action, Indicator, Measurement, Plan
 from followup.plans import measurement_add, plan_progress
-from followup.queries import history_of
+from followup.queries import history_of, updates_visible_to
 from followup.views.common import ObjectMixin, VersionedFormView
 from recommendations.models import Recommendation
 from tenants.views.mixins import StatePermissionMixin
@@ -144,8 +143,8 @@ class ActionDetailView(ObjectMixin, StatePermissionMixin, DetailView):
             recommendations=action.recommendations,
             supporting=action.supporting_entities,
             indicators=action.indicators.all(),
-            updates=visible_updates(user, state).filter(action=action).select_related("entity"),
-            can_report=bool(reporting_entities(user, state, action)),
+            updates=updates_visible_to(user, state).filter(action=action).select_related("entity"),
+            can_report=user.has_perm("followup.report_on", action),
             history=history_of(action, limit=50),
             **kwargs,
         )
@@ -209,12 +208,12 @@ class IndicatorDetailView(ObjectMixin, StatePermissionMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         indicator = self.object
-        may = may_measure(self.request.user, self.request.state, indicator)
+        may = self.request.user.has_perm("followup.add_measurement", indicator)
         return super().get_context_data(
             subject=indicator.action or indicator.recommendation,
             measurements=indicator.measurements.select_related("created_by"),
             measurement_form=(self.form or MeasurementForm()) if may else None,
-            can_delete=is_curator(self.request.user, self.request.state),
+            can_delete=self.request.user.has_perm("followup.manage_plans", self.request.state),
             history=history_of(indicator, limit=30),
             **kwargs,
         )
@@ -226,7 +225,7 @@ class MeasurementAddView(IndicatorDetailView):
     permission_required = "followup.view_followup"
 
     def post(self, request, *args, **kwargs):
-        if not may_measure(request.user, request.state, self.object):
+        if not request.user.has_perm("followup.add_measurement", self.object):
             raise PermissionDenied
         self.form = MeasurementForm(request.POST)
         if not self.form.is_valid():

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
-from followup.access import is_curator, my_entity_ids
 from followup.forms_rounds import RoundForm
 from followup.models import DataCollectionRound
+from followup.queries import my_entity_ids
 from followup.rounds import (
     RoundError,
     completion_total,
@@ -45,7 +45,7 @@ class RoundListView(StatePermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         state, user = self.request.state, self.request.user
-        curator = is_curator(user, state)
+        curator = user.has_perm("followup.manage_rounds", state)
         rounds = list(context["rounds"])
         completion = rounds_completion(
             [r.pk for r in rounds], entity_ids=None if curator else my_entity_ids(user, state)
@@ -114,7 +114,7 @@ class RoundDetailView(RoundObjectMixin, StatePermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         state, user = self.request.state, self.request.user
-        curator = is_curator(user, state)
+        curator = user.has_perm("followup.manage_rounds", state)
         if curator:
             entity_ids = None
         else:

@@ -14,11 +14,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView, TemplateView
 
 from followup import workflow
-from followup.access import is_curator, may_edit_update, my_entity_ids, reporting_entities, visible_updates
 from followup.evidence import EvidenceRefused, evidence_add, evidence_remove
 from followup.forms import EvidenceForm, ReviewForm, UpdateForm
 from followup.models import Action, DataCollectionRound, Evidence, ProgressUpdate, RoundTask
-from followup.queries import history_of
+from followup.queries import history_of, my_entity_ids, reporting_entities, updates_visible_to
 from followup.views.common import conflict_form
 from recommendations.models import Entity, Recommendation
 from recommendations.queries import recommendations_visible_to
@@ -48,7 +47,7 @@ class UpdateListView(StatePermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user, state = self.request.user, self.request.state
-        updates = visible_updates(user, state).select_related(
+        updates = updates_visible_to(user, state).select_related(
             "entity", "recommendation", "recommendation__mechanism", "action"
         )
         status = self.request.GET.get("status", "")
@@ -70,7 +69,7 @@ class UpdateListView(StatePermissionMixin, TemplateView):
             entities=Entity.objects.order_by("name"),
             entity=int(entity) if entity.isdigit() else None,
             query=query.urlencode(),
-            can_review=is_curator(user, state),
+            can_review=user.has_perm("followup.review_updates", state),
             **kwargs,
         )
 
@@ -182,7 +181,7 @@ class UpdateObjectMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.update = get_object_or_404(
-            visible_updates(request.user, request.state).select_related(
+            updates_visible_to(request.user, request.state).select_related(
                 "entity", "recommendation", "recommendation__mechanism", "action", "author", "reviewed_by", "round"
             ),
             pk=kwargs["pk"],
@@ -190,7 +189,7 @@ class UpdateObjectMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def require_editor(self):
-        if not may_edit_update(self.request.user, self.request.state, self.update):
+        if not self.request.user.has_perm("followup.change_update", self.update):
             raise PermissionDenied
 
 
@@ -205,8 +204,8 @@ class UpdateDetailView(UpdateObjectMixin, StatePermissionMixin, DetailView):
     def get_context_data(self, **kwargs):
         user, state = self.request.user, self.request.state
         update = self.update
-        curator = is_curator(user, state)
-        may_edit = may_edit_update(user, state, update)
+        curator = user.has_perm("followup.review_updates", state)
+        may_edit = user.has_perm("followup.change_update", update)
         return super().get_context_data(
             evidence=update.evidence.all(),
             may_edit=may_edit and update.editable,
@@ -225,7 +224,7 @@ class UpdateEditView(UpdateObjectMixin, StatePermissionMixin, FormView):
     form_class = UpdateForm
 
     def has_permission(self):
-        return super().has_permission() and may_edit_update(self.request.user, self.request.state, self.update)
+        return super().has_permission() and self.request.user.has_perm("followup.change_update", self.update)
 
     def get(self, request, *args, **kwargs):
         if not self.update.editable:
@@ -345,7 +344,7 @@ class EvidenceAddView(UpdateObjectMixin, StatePermissionMixin, View):
     permission_required = "followup.report_progress"
 
     def post(self, request, *args, **kwargs):
-        if not may_edit_update(request.user, request.state, self.update):
+        if not request.user.has_perm("followup.change_update", self.update):
             raise PermissionDenied
         form = EvidenceForm(request.POST, request.FILES)
         if not form.is_valid():
@@ -363,7 +362,9 @@ class EvidenceAddView(UpdateObjectMixin, StatePermissionMixin, View):
 class EvidenceObjectMixin:
     def dispatch(self, request, *args, **kwargs):
         self.evidence = get_object_or_404(
-            Evidence.objects.filter(update__in=visible_updates(request.user, request.state)).select_related("update"),
+            Evidence.objects.filter(update__in=updates_visible_to(request.user, request.state)).select_related(
+                "update"
+            ),
             pk=kwargs["pk"],
         )
         return super().dispatch(request, *args, **kwargs)
@@ -388,7 +389,7 @@ class EvidenceRemoveView(EvidenceObjectMixin, StatePermissionMixin, View):
     permission_required = "followup.report_progress"
 
     def post(self, request, *args, **kwargs):
-        if not may_edit_update(request.user, request.state, self.evidence.update):
+        if not request.user.has_perm("followup.change_update", self.evidence.update):
             raise PermissionDenied
         try:
             evidence_remove(evidence=self.evidence)

@@ -13,10 +13,10 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from followup import notify
-from followup.access import is_curator, my_entity_ids, role_of
 from followup.models import DataCollectionRound, Notification, ProgressUpdate
+from followup.queries import my_entity_ids
 from followup.rounds import open_tasks_for, rounds_completion, unread_count
-from tenants.models import Role
+from tenants.rules import is_focal_point
 from tenants.views.mixins import StatePermissionMixin
 
 # How many items each list of "my work" shows (the full lists are on the updates page).
@@ -35,13 +35,11 @@ class MyWorkView(StatePermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         state, user = self.request.state, self.request.user
         today = timezone.localdate()
-        role = role_of(user, state)
         mine = sorted(my_entity_ids(user, state))
-        curator = is_curator(user, state)
+        curator = user.has_perm("followup.review_updates", state)
         context.update(
-            role=role,
             is_curator=curator,
-            is_focal_point=role == Role.FOCAL_POINT or bool(mine),
+            is_focal_point=is_focal_point(user, state) or bool(mine),
             has_entities=bool(mine),
             today=today,
             unread=unread_count(user, state),

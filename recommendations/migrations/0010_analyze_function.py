@@ -1,7 +1,7 @@
 """A function of the table owner's that refreshes the recommendations' planner statistics.
 
 The application's role may not ANALYZE a table it does not own; after a large import the lists'
-query plans need fresh statistics at once (recommendations.imports.import_job_run calls it).
+query plans need fresh statistics at once (imports.services.import_job_run calls it).
 ANALYZE reads the table as a whole and answers nothing, so anyone may run it.
 """
 

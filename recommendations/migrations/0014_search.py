@@ -5,7 +5,7 @@ import django.contrib.postgres.indexes
 import django.contrib.postgres.search
 from django.db import migrations, models
 
-from recommendations.search_sql import SEARCH_SQL, SEARCH_SQL_REVERSE
+from portal.sql import SEARCH_SQL, SEARCH_SQL_REVERSE
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
-from recommendations import curation
+from recommendations import curation, extensions
 from recommendations.curation_forms import BulkActionForm, CurationForm, SavedViewForm
 from recommendations.exports import export_response
 from recommendations.filters import RecommendationFilter
@@ -136,10 +136,9 @@ class BulkActionView(StatePermissionMixin, View):
             )
         if action in ("publish", "unpublish"):
             return curation.recommendations_publish(selection=selection, published=action == "publish")
-        if action == "link_action":
-            from followup.plans import actions_link
-
-            return actions_link(action=data["plan_action"], recommendation_ids=selection.values_list("pk", flat=True))
+        extra = extensions.BULK_ACTIONS.get(action)
+        if extra is not None:
+            return extra.run(selection=selection, value=data[extra.field_name])
         group = curation.recommendations_relate(state=request.state, selection=selection, user=request.user)
         if group is None:
             messages.error(request, _("Choose at least two recommendations to group them as related."))

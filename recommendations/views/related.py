@@ -10,10 +10,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from recommendations.jobs import related_suggest_queue
 from recommendations.models import Recommendation, RelatedSuggestion
 from recommendations.suggestions import related_suggestion_confirm, related_suggestion_reject
-from recommendations.tasks import related_suggest_task
-from tenants.jobs import enqueue
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -46,7 +45,7 @@ class RelatedFindView(StatePermissionMixin, View):
     permission_required = "recommendations.curate_recommendation"
 
     def post(self, request, *args, **kwargs):
-        enqueue(related_suggest_task, request.state)
+        related_suggest_queue(request.state)
         messages.success(
             request, _("The search for related recommendations has started. Reload this page in a moment to see it.")
         )

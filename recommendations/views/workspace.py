@@ -1,12 +1,11 @@
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import FormView, ListView
 
 from recommendations.curation_forms import BulkActionForm
 from recommendations.filters import RecommendationFilter
 from recommendations.forms import RecommendationForm
-from recommendations.priority import reasons_for
 from recommendations.queries import recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
 from recommendations.views.curation import saved_views_for
@@ -37,44 +36,6 @@ class RecommendationListView(StatePermissionMixin, ListView):
             query=query.urlencode(),
             saved_views=saved_views_for(self.request),
             bulk_form=BulkActionForm(),
-            **kwargs,
-        )
-
-
-class RecommendationDetailView(StatePermissionMixin, DetailView):
-    permission_required = "recommendations.view_recommendation"
-    template_name = "recommendations/workspace_detail.html"
-    context_object_name = "recommendation"
-
-    def get_object(self, queryset=None):
-        return get_object_or_404(
-            recommendations_visible_to(self.request.user, self.request.state).select_related(
-                "lead_entity", "primary_cluster"
-            ),
-            pk=self.kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        recommendation = self.object
-        related = []
-        if recommendation.related_group_id:
-            related = (
-                recommendations_visible_to(self.request.user, self.request.state)
-                .filter(related_group_id=recommendation.related_group_id)
-                .exclude(pk=recommendation.pk)
-            )
-        from followup.access import reporting_entities, visible_updates
-        from followup.queries import actions_of, timeline
-
-        user, state = self.request.user, self.request.state
-        return super().get_context_data(
-            timeline=timeline(recommendation, user=user, state=state),
-            updates=visible_updates(user, state).filter(recommendation=recommendation).select_related("entity"),
-            actions=actions_of(recommendation),
-            indicators=recommendation.indicators.all(),
-            can_report=bool(reporting_entities(user, state, recommendation)),
-            reasons=reasons_for(recommendation),
-            related=related,
             **kwargs,
         )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -127,7 +128,5 @@ def date_label(value) -> str:
 
 @functools.lru_cache(maxsize=4096)
 def _date_label(value, language: str) -> str:
-    from django.utils.formats import date_format
-
     with translation.override(language):
         return date_format(value, "DATE_FORMAT")

@@ -33,7 +33,9 @@ class DashboardView(StatePermissionMixin, TemplateView):
     template_name = "reporting/dashboard/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(dashboard=dashboard(self.request), **kwargs)
+        return super().get_context_data(
+            dashboard=dashboard(user=self.request.user, state=self.request.state, query=self.request.GET), **kwargs
+        )
 
 
 def _page(request, queryset):
@@ -56,9 +58,11 @@ class DashboardUpdatesView(StatePermissionMixin, TemplateView):
             raise Http404
         if quarter and quarter_bounds(quarter) is None:
             raise Http404
-        updates = updates_behind(dashboard_filter(self.request), quarter=quarter, status=status).select_related(
-            "entity", "recommendation", "recommendation__mechanism"
-        )
+        updates = updates_behind(
+            dashboard_filter(user=self.request.user, state=self.request.state, query=self.request.GET),
+            quarter=quarter,
+            status=status,
+        ).select_related("entity", "recommendation", "recommendation__mechanism")
         page, query = _page(self.request, updates.order_by("-reported_on", "-id"))
         return super().get_context_data(
             page=page,

@@ -22,7 +22,7 @@ from recommendations.models import Mechanism
 from reporting.documents.mechanism import mechanism_report
 from reporting.drafts import content_type_of, describe_parameters, draft_regenerate, draft_start
 from reporting.forms_drafts import FORMS
-from reporting.models import ReportDraft
+from reporting.models import ReportDraft, ReportingObligation
 from tenants.views.mixins import StatePermissionMixin
 
 PERMISSION = "reporting.draft_reports"
@@ -66,8 +66,6 @@ class DraftCreateView(StatePermissionMixin, FormView):
         # From the calendar: the obligation a mechanism report prepares, and its mechanism.
         obligation = self.request.GET.get("obligation", "")
         if obligation.isdigit() and self.kind == ReportDraft.Kind.MECHANISM_REPORT:
-            from reporting.models import ReportingObligation
-
             found = ReportingObligation.objects.filter(pk=int(obligation)).first()
             if found is not None:
                 initial.update(obligation_choice=found.pk, mechanism=found.mechanism_id)

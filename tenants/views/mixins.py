@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from rules.contrib.views import PermissionRequiredMixin
 
@@ -16,8 +17,6 @@ class PlatformAdminMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path())
         if not request.user.has_perm("tenants.access_platform"):
             raise Http404

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.celery_helpers import celery_worker
 from tests.factories import PASSWORD
-from tests.recommendations.test_imports import uhri_record
+from tests.imports.test_jobs import uhri_record
 
 pytestmark = [pytest.mark.browser, pytest.mark.broker]
 

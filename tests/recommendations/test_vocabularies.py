@@ -1,6 +1,6 @@
 """The global vocabularies: what migration 0005 loads, reloading it, and matching import labels.
 
-The real UHRI SDG list and the UPR Info export are read too when ../shared/data is present.
+The real UHRI SDG list and the UPR Info export are read too (tests/fixtures/samples).
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from django.utils import translation
 from recommendations.models import AffectedGroup, Country, Mechanism, SdgGoal, SdgTarget, Theme
 from recommendations.vocabularies import VocabularyIndex, load_vocabularies, normalise_label, read_data_file
 
-SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
-needs_samples = pytest.mark.skipif(not SHARED_DATA.is_dir(), reason="../shared/data is not beside the project")
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "samples"
 
 DATA_COUNTS = {
     "mechanisms": len(read_data_file("mechanisms")["mechanisms"]),
@@ -171,9 +170,8 @@ def test_every_theme_heading_is_listed_before_its_themes():
     assert misplaced == []
 
 
-@needs_samples
 def test_sdgs_file_keeps_the_uhri_filter_list():
-    lines = (SHARED_DATA / "uhri-filterlist-sdgs.jsonl").read_text("utf-8").splitlines()
+    lines = (SAMPLES / "uhri-filterlist-sdgs.jsonl").read_text("utf-8").splitlines()
     uhri = {entry["id"]: entry["text"] for entry in map(json.loads, lines)}
     data = read_data_file("sdgs")
     ours = {goal["uhri_id"]: f"{goal['number']} - {goal['name']['en'].upper()}" for goal in data["goals"]}
@@ -500,7 +498,6 @@ def test_index_maps_upr_info_issues_as_documented(index):
     assert {issue: names.get(index.theme(issue)) for issue in UPR_INFO_ISSUES} == UPR_INFO_ISSUES
 
 
-@needs_samples
 def test_upr_info_issues_are_all_listed():
     """Every Issue of the real export is in UPR_INFO_ISSUES: mapped, or left unmapped on purpose."""
     rows = _upr_info_rows()
@@ -508,7 +505,6 @@ def test_upr_info_issues_are_all_listed():
     assert issues == set(UPR_INFO_ISSUES)
 
 
-@needs_samples
 @pytest.mark.django_db
 def test_every_state_of_the_upr_info_export_is_matched(index):
     rows = _upr_info_rows()
@@ -518,7 +514,7 @@ def test_every_state_of_the_upr_info_export_is_matched(index):
 
 def _upr_info_rows() -> list[dict[str, str]]:
     # Mac Roman with CR line endings, as old Excel for Mac wrote it (see UHRI.md).
-    text = (SHARED_DATA / "upr-info-sessions-1-5.csv").read_bytes().decode("mac_roman")
+    text = (SAMPLES / "upr-info-sessions-1-5.csv").read_bytes().decode("mac_roman")
     return list(csv.DictReader(io.StringIO(text, newline="")))
 
 

@@ -8,13 +8,13 @@ import json
 import pytest
 from django.db import DataError, IntegrityError, transaction
 
+from imports.writer import IMPORTED_FIELDS, _Writer
 from recommendations.filters import RecommendationFilter
-from recommendations.imports import IMPORTED_FIELDS, _Writer
 from recommendations.models import Mechanism, Recommendation, SdgTarget, Theme
 from tenants.models import HistoryEntry
 from tenants.scoping import state_context
+from tests.imports.test_jobs import counts, run_import, uhri_record, write_json
 from tests.recommendations.test_api import api, sign_in
-from tests.recommendations.test_imports import counts, run_import, uhri_record, write_json
 
 pytestmark = pytest.mark.django_db
 

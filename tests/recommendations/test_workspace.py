@@ -6,9 +6,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from recommendations.models import ImportJob, Mechanism, Recommendation, Theme
+from imports.models import ImportJob
+from recommendations.models import Mechanism, Recommendation, Theme
 from tenants.scoping import state_context
-from tests.recommendations.test_imports import uhri_record
+from tests.imports.test_jobs import uhri_record
 
 pytestmark = pytest.mark.django_db
 

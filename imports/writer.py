@@ -1,0 +1,458 @@
+"""Writing parsed recommendations into a State: match, create, update, count.
+
+The parsers (imports.parsers) turn a file into ``ParsedRecommendation`` items; this
+service matches each to the State's existing recommendations by its import key, and creates,
+updates or leaves it alone, in one transaction: the database holds the whole import or none of
+it. A dry run does the same work and rolls it back, so its counts are exactly what the real
+run would give.
+
+Matching: the import key is ``uhri:<annotation id>`` where the source has one, else
+``doc:<symbol>#<paragraph>``, else ``upr:<session>#<paragraph>``, else ``text:<digest>``. The
+import digest of what the source said decides "unchanged": a re-import of the same file
+changes nothing, and a manual edit made since survives it; a changed source text updates the
+record (and its history shows the change).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import queue
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from itertools import islice
+
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from imports.parsers.records import ParsedRecommendation, RowError
+from recommendations.models import LANGUAGE_FIELDS, Mechanism, Recommendation
+from recommendations.priority import MARGINALISED_IDS_SQL, priority_refresh, score_sql
+from recommendations.vocabularies import VocabularyIndex
+from tenants.models import State
+
+MAX_ERRORS_KEPT = 100
+# Source language codes to the model's translation fields (modeltranslation's suffixes).
+# The translation columns in modeltranslation's fallback order: the first filled one is also
+# written to "text", the original column, as the model would.
+TEXT_COLUMNS = ("text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans")
+ARRAY_FIELDS = ("theme_ids", "affected_group_ids", "sdg_target_ids", "sdg_goal_ids", "recommending_country_ids")
+IMPORTED_FIELDS = [
+    "import_key",
+    "external_id",
+    "mechanism_id",
+    "symbol",
+    "paragraph",
+    "annotation_type",
+    "text",
+    *TEXT_COLUMNS,
+    "issued_on",
+    "published_on_uhri",
+    "upr_cycle",
+    "upr_session",
+    "position",
+    "review_flags",
+    "import_hash",
+    *ARRAY_FIELDS,
+]
+OTHER_MECHANISM = "OTHER"
+
+
+@dataclass
+class ImportResult:
+    processed: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    by_position: Counter = field(default_factory=Counter)
+    errors: list[dict] = field(default_factory=list)
+
+    def reject(self, location: str, message: str, column: str | None = None) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_ERRORS_KEPT:
+            self.errors.append({"location": location, "column": column, "message": message})
+
+    def as_dict(self) -> dict:
+        return {
+            "processed": self.processed,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "by_position": {position: self.by_position.get(position, 0) for position in POSITION_KEYS},
+            "errors": self.errors,
+        }
+
+
+POSITION_KEYS = ("supported", "noted", "partially_supported", "pending")
+
+
+class _DryRunRollback(Exception):
+    pass
+
+
+def import_key(record: ParsedRecommendation, text: str) -> str:
+    if record.external_id:
+        return f"uhri:{record.external_id.lower()}"
+    if record.symbol and record.paragraph:
+        return f"doc:{record.symbol}#{record.paragraph}"
+    if record.upr_session and record.paragraph:
+        return f"upr:{record.upr_session}#{record.paragraph}"
+    return "text:" + hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:32]
+
+
+DIGEST = IMPORTED_FIELDS.index("import_hash")
+
+
+def _array(ids: list[int]) -> str:
+    """A PostgreSQL array literal, as COPY reads it: ``{3,17}``."""
+    return "{" + ",".join(map(str, ids)) + "}"
+
+
+class _Preparer:
+    """Turns parsed records into rows for the database (IMPORTED_FIELDS, as COPY takes them).
+
+    Labels repeat across a file (the same two hundred themes and States thousands of times), so
+    each label is matched against the vocabulary once per import, and its review flag written
+    once.
+    """
+
+    def __init__(self, index: VocabularyIndex) -> None:
+        self.index = index
+        self.other_mechanism_id = self._other_mechanism()
+        self.cache: dict[tuple[str, str | None], int | None] = {}
+        self.flags: dict[tuple[str, str], str] = {}
+        self.lookups = {
+            "mechanism": index.mechanism,
+            "theme": index.theme,
+            "affected group": index.affected_group,
+            "SDG target": index.sdg_target,
+            "SDG goal": index.sdg_goal,
+            "recommending State": index.country,
+        }
+
+    def lookup(self, kind: str, label: str | None) -> int | None:
+        key = (kind, label)
+        try:
+            return self.cache[key]
+        except KeyError:
+            found = self.cache[key] = self.lookups[kind](label)
+            return found
+
+    def flag(self, kind: str, label: str) -> str:
+        key = (kind, label)
+        if key not in self.flags:
+            self.flags[key] = VocabularyIndex.unknown(kind, label)
+        return self.flags[key]
+
+    def prepare(self, record: ParsedRecommendation) -> tuple[str, tuple]:
+        """The record's import key and its row: IMPORTED_FIELDS in order, as COPY takes them."""
+        flags = list(record.flags)
+        texts = {LANGUAGE_FIELDS[lang]: text for lang, text in record.texts.items() if lang in LANGUAGE_FIELDS and text}
+        unsupported = [lang for lang in record.texts if lang not in LANGUAGE_FIELDS]
+        flags += [
+            _("text in an unsupported language kept out: %(language)s") % {"language": lang} for lang in unsupported
+        ]
+        mechanism_id = self.lookup("mechanism", record.mechanism) if record.mechanism else None
+        if mechanism_id is None:
+            flags.append(self.flag("mechanism", record.mechanism or ""))
+            mechanism_id = self.other_mechanism_id
+        unknown: list[tuple[str, str]] = []
+        links = (
+            self._match("theme", record.themes, flags, unknown),
+            self._match("affected group", record.affected_groups, flags, unknown),
+            self._match("SDG target", record.sdg_targets, flags, unknown),
+            self._match("SDG goal", record.sdg_goals, flags, unknown),
+            self._match("recommending State", record.recommending_countries, flags, unknown),
+        )
+        text_values = tuple(texts.get(name) for name in TEXT_COLUMNS)
+        primary_text = next((text for text in text_values if text), "")
+        key = import_key(record, next(iter(texts.values()), ""))
+        source = (
+            record.external_id or "",
+            mechanism_id,
+            record.symbol,
+            record.paragraph,
+            record.annotation_type,
+            text_values,
+            record.issued_on,
+            record.published_on_uhri,
+            record.upr_cycle,
+            record.upr_session,
+            record.position or "",
+        )
+        # The digest of what the source said, in no particular interface language: review flags
+        # are written in the language of whoever runs the import, so they stay out of it, and
+        # what they are made of (unrecognised labels, other languages, the mechanism) goes in.
+        digest = hashlib.sha256(
+            repr((source, links, unknown, unsupported, record.mechanism, len(record.flags))).encode()
+        ).hexdigest()
+        row = (
+            key,
+            *source[:5],
+            primary_text,
+            *text_values,
+            *source[6:],
+            json.dumps(flags, ensure_ascii=False) if flags else "[]",
+            digest,
+            *map(_array, links),
+        )
+        return key, row
+
+    def _match(self, kind: str, labels: list[str], flags: list[str], unknown: list[tuple[str, str]]) -> list[int]:
+        """The entries ``labels`` name; each unmatched label becomes a review flag (in ``flags``)."""
+        found: list[int] = []
+        for label in labels:
+            pk = self.lookup(kind, label)
+            if pk is None:
+                flags.append(self.flag(kind, label))
+                unknown.append((kind, label))
+            elif pk not in found:
+                found.append(pk)
+        return found
+
+    @staticmethod
+    def _other_mechanism() -> int:
+        mechanism, _created = Mechanism.objects.get_or_create(
+            code=OTHER_MECHANISM, defaults={"name": "Other or unrecognised mechanism", "kind": Mechanism.Kind.OTHER}
+        )
+        return mechanism.pk
+
+
+def _batches(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def recommendations_import(
+    *,
+    state: State,
+    records: Iterable[ParsedRecommendation | RowError],
+    dry_run: bool = False,
+    progress: Callable[[ImportResult], None] | None = None,
+    batch_size: int = 2000,
+) -> ImportResult:
+    """Import ``records`` into ``state`` (call inside ``state_context(state)``).
+
+    Side effects: creates and updates recommendations, in one transaction (rolled back when
+    ``dry_run``). ``progress`` is called after each batch. The parsers' ImportFormatError
+    propagates, and nothing is written then.
+
+    The file is read and matched in this thread while a second thread writes the previous batch
+    on the same connection and transaction (``_Writer``): PostgreSQL works while Python parses.
+    """
+    result = ImportResult()
+    preparer = _Preparer(VocabularyIndex.build())
+    existing: dict[str, tuple[int, str]] = {}
+    for key, external_id, pk, digest in Recommendation.objects.values_list(
+        "import_key", "external_id", "id", "import_hash"
+    ):
+        if key:
+            existing[key] = (pk, digest)
+        if external_id:
+            # A recommendation entered by hand with its UHRI id is the one the UHRI record means.
+            existing.setdefault(f"uhri:{external_id.lower()}", (pk, digest))
+    seen: dict[str, str] = {}
+    try:
+        with transaction.atomic():
+            writer = _Writer(state)
+            try:
+                for batch in _batches(records, batch_size):
+                    created, updated = _prepare_batch(batch, preparer, existing, seen, result)
+                    writer.write(created, updated)
+                    if progress:
+                        progress(result)
+            except BaseException:
+                writer.close(quietly=True)
+                raise
+            writer.close()
+            if result.updated:
+                # An update may change what a confirmed group of related recommendations spans
+                # (mechanisms, recommending States): its members' derived priority follows.
+                priority_refresh(state_id=state.pk, recommendation_ids=_grouped_ids())
+            if dry_run:
+                raise _DryRunRollback
+    except _DryRunRollback:
+        pass
+    return result
+
+
+def _grouped_ids() -> list[int]:
+    return list(Recommendation.objects.filter(related_group__isnull=False).values_list("pk", flat=True))
+
+
+def _prepare_batch(batch, preparer, existing, seen, result: ImportResult) -> tuple[list[tuple], list[tuple]]:
+    """Count and sort a batch's records: the rows to create, and those to update, each
+    preceded by its id (None for a new one)."""
+    to_create: list[tuple] = []
+    to_update: list[tuple] = []
+    for record in batch:
+        result.processed += 1
+        if isinstance(record, RowError):
+            result.reject(record.location, record.message, record.column)
+            continue
+        if not any(record.texts.values()):
+            result.reject(record.location, _("The recommendation has no text."))
+            continue
+        if problem := _out_of_bounds(record):
+            result.reject(record.location, *problem)
+            continue
+        key, row = preparer.prepare(record)
+        if key in seen:
+            result.reject(
+                record.location,
+                _("The same recommendation appears again (first at %(place)s).") % {"place": seen[key]},
+            )
+            continue
+        seen[key] = record.location
+        if record.position in POSITION_KEYS:
+            result.by_position[record.position] += 1
+        match = existing.get(key)
+        if match is None:
+            to_create.append((None, *row))
+            result.created += 1
+        elif match[1] == row[DIGEST]:
+            result.unchanged += 1
+        else:
+            to_update.append((match[0], *row))
+            result.updated += 1
+    return to_create, to_update
+
+
+# Values the database limits, checked before they get there: a malformed file gets a message
+# naming the record and the field, not a failed import.
+LIMITED_FIELDS = ("external_id", "symbol", "paragraph")
+SMALL_NUMBERS = ("upr_cycle", "upr_session")
+SMALL_NUMBER_MAX = 32767
+MAX_LENGTHS = {name: Recommendation._meta.get_field(name).max_length for name in LIMITED_FIELDS}
+
+
+def _out_of_bounds(record: ParsedRecommendation) -> tuple[str, str] | None:
+    """The message and field name when a value does not fit its column, else None."""
+    for name in LIMITED_FIELDS:
+        value = getattr(record, name) or ""
+        if len(value) > MAX_LENGTHS[name]:
+            field = Recommendation._meta.get_field(name)
+            message = _("The %(field)s is longer than %(limit)s characters: %(value)s") % {
+                "field": field.verbose_name,
+                "limit": field.max_length,
+                "value": value[:60] + "…",
+            }
+            return message, name
+    for name in SMALL_NUMBERS:
+        value = getattr(record, name)
+        if value is not None and not 0 <= value <= SMALL_NUMBER_MAX:
+            message = _("The %(field)s is not a number between 0 and %(limit)s: %(value)s") % {
+                "field": Recommendation._meta.get_field(name).verbose_name,
+                "limit": SMALL_NUMBER_MAX,
+                "value": value,
+            }
+            return message, name
+    return None
+
+
+STAGING_TABLE = "nrtd_import_rows"
+# An import that writes this many recommendations refreshes the table's planner statistics.
+ANALYZE_AFTER = 1000
+
+
+class _Writer:
+    """Writes prepared batches into the State's recommendations from a second thread.
+
+    Both threads use the import's connection and transaction (row-level security, the history
+    trigger and pghistory's context all apply as to any statement), never at the same time: the
+    parsing thread only hands a batch over, after the previous one is written. A batch goes by
+    COPY into a temporary staging table (COPY cannot write to a table under row-level
+    security), then one INSERT ... SELECT creates the new recommendations and one UPDATE ...
+    FROM changes the others: the history trigger records each statement's rows at once.
+    """
+
+    def __init__(self, state: State) -> None:
+        self.state_id = state.pk
+        self.connection = connections[DEFAULT_DB_ALIAS]  # this thread's, which the writer shares
+        table = Recommendation._meta.db_table
+        columns = ", ".join(IMPORTED_FIELDS)
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {STAGING_TABLE} ON COMMIT DROP AS"
+                f" SELECT id, {columns} FROM {table} WITH NO DATA"
+            )
+        self.copy_sql = f"COPY {STAGING_TABLE} (id, {columns}) FROM STDIN"
+        # The derived priority factor of affected groups is written with the row, so a change
+        # stays one history entry (recommendations.priority).
+        marginalised = (
+            f"CASE WHEN s.affected_group_ids && {MARGINALISED_IDS_SQL}"
+            " THEN ARRAY['marginalised_groups'] ELSE ARRAY[]::text[] END::varchar(30)[]"
+        )
+        self.insert_sql = (
+            f"INSERT INTO {table} (state_id, published, created_at, updated_at, priority_derived, priority_score,"
+            f" {columns}) SELECT %s, false, %s, %s, {marginalised}, {score_sql(marginalised)}, {columns}"
+            f" FROM {STAGING_TABLE} s WHERE id IS NULL"
+        )
+        assignments = ", ".join(f"{name} = s.{name}" for name in IMPORTED_FIELDS)
+        derived = f"(array_remove(r.priority_derived, 'marginalised_groups') || {marginalised})"
+        self.update_sql = (
+            f"UPDATE {table} r SET {assignments}, updated_at = %s, priority_derived = {derived},"
+            f" priority_score = {score_sql(f'r.priority_factors || {derived}')}"
+            f" FROM {STAGING_TABLE} s WHERE s.id IS NOT NULL AND r.id = s.id"
+        )
+        # The writer uses the database driver's connection itself: Django's cursor wrappers
+        # (pghistory's among them) keep per-thread state. pghistory's context is already set for
+        # the transaction by the statements above, made through Django.
+        self.raw = self.connection.connection
+        self.batches: queue.Queue = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="nrtd-import-writer", daemon=True)
+        self.thread.start()
+
+    def write(self, created: list[tuple], updated: list[tuple]) -> None:
+        """Hand a batch over (waits while the previous one is still being written)."""
+        self._raise()
+        if created or updated:
+            self.batches.put((created, updated))
+
+    def close(self, *, quietly: bool = False) -> None:
+        """Wait for the last batch; raise what the writing thread met, if anything, unless
+        ``quietly`` (another error is on its way up, and the transaction will be rolled back).
+        """
+        self.batches.put(None)
+        self.thread.join()
+        if quietly:
+            return
+        self._raise()
+        with self.connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS pg_temp.{STAGING_TABLE}")
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _run(self) -> None:
+        while (batch := self.batches.get()) is not None:
+            if self.error is None:
+                try:
+                    self._write(*batch, timezone.now())
+                except BaseException as error:  # handed to the parsing thread, which raises it
+                    self.error = error
+
+    def _write(self, created: list[tuple], updated: list[tuple], now: datetime) -> None:
+        # Django's error wrapper: the driver's errors reach the caller as django.db errors.
+        with self.connection.wrap_database_errors, self.raw.cursor() as cursor:
+            with cursor.copy(self.copy_sql) as copy:
+                for row in created:
+                    copy.write_row(row)
+                for row in updated:
+                    copy.write_row(row)
+            if created:
+                cursor.execute(self.insert_sql, [self.state_id, now, now])
+            if updated:
+                cursor.execute(self.update_sql, [now])
+            cursor.execute(f"TRUNCATE {STAGING_TABLE}")

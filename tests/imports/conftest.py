@@ -1,0 +1,14 @@
+import pytest
+
+# The shared helpers assert too (raises_message): let pytest explain their failures.
+pytest.register_assert_rewrite("tests.imports.helpers")
+
+
+@pytest.fixture
+def slovenia(db):
+    """A State the samples are about (Slovenia's UPR documents, the UHRI sample)."""
+    from tenants.scoping import cross_state_access
+    from tests.factories import StateFactory
+
+    with cross_state_access():
+        return StateFactory(name="Slovenia", slug="slovenia", iso3="SVN")

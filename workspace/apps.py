@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkspaceConfig(AppConfig):
+    # The pages that bring the other apps together: the landing page, a State's workspace home,
+    # a recommendation's page with its follow-up. Nothing imports this app.
+    name = "workspace"
+    verbose_name = _("Workspace")
