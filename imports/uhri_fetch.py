@@ -29,9 +29,10 @@ from django.utils.translation import gettext as _
 
 from imports.jobs import uhri_fetch_queue
 from imports.models import ImportJob
-from imports.parsers.uhri_api import FACETS, FilterLists, UhriApiClient, UhriApiError, load_filter_list
+from imports.parsers.uhri_api import FACETS, FilterLists, load_filter_list
 from imports.rules import job_resumable
 from imports.runs import import_job_run, job_fail, job_mark_running, parse_options_for, progress_key
+from imports.uhri_client import UhriApiClient, UhriApiError
 from tenants.models import State
 from tenants.scoping import state_context
 

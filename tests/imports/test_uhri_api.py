@@ -20,15 +20,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from imports.parsers.records import ParsedRecommendation, RowError
-from imports.parsers.uhri_api import (
-    FilterEntry,
-    FilterLists,
-    UhriApiClient,
-    UhriApiError,
-    iter_uhri_api_records,
-    load_filter_list,
-    parse_api_record,
-)
+from imports.parsers.uhri_api import FilterEntry, FilterLists, iter_uhri_api_records, load_filter_list, parse_api_record
+from imports.uhri_client import UhriApiClient, UhriApiError
 from tests.imports.helpers import FIXTURES, raises_message, read_jsonl, real_api_records, sample_file
 
 RECORDS = FIXTURES / "uhri-api-records.jsonl"

@@ -15,7 +15,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from imports.models import ImportJob
-from imports.parsers.uhri_api import UhriApiClient
+from imports.uhri_client import UhriApiClient
 from imports.uhri_fetch import uhri_fetch_confirm, uhri_fetch_resume, uhri_fetch_run
 from recommendations.models import Recommendation
 from tenants.scoping import cross_state_access, state_context
