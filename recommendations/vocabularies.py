@@ -8,9 +8,10 @@ The data files in ``recommendations/data/`` are the source of truth for the entr
 - ``sdgs.json``: the 17 goals and 169 targets, with the UHRI's ids;
 - ``countries.json``: UN Member and Observer States and the other ISO 3166 entries.
 
-Every entry has ``name`` (``{"en": ..., "fr": ..., ...}``, English required) and ``aliases``: the
-other spellings imports bring (older UHRI labels, coded themes such as ``A12``, UPR Info issues,
-ISO names and codes). :func:`load_vocabularies` writes them to the database (a data migration
+Every entry has ``name`` (``{"en": ..., "fr": ..., ...}``, English required; for all but the
+countries, ``tests/recommendations/test_vocabulary_languages.py`` requires the six languages) and
+``aliases``: the other spellings imports bring (older UHRI labels, coded themes such as ``A12``,
+UPR Info issues, ISO names and codes). :func:`load_vocabularies` writes them to the database (a data migration
 runs it once; ``manage.py load_vocabularies`` reruns it after the files change), and
 :class:`VocabularyIndex` answers "which entry is this label?" during an import, from memory.
 """

@@ -363,7 +363,7 @@ def test_seeding_from_broad_themes_groups_each_theme_under_its_heading(client, p
                 "International human rights framework",
                 "Cadre international des droits de l'homme",
                 "Marco internacional de derechos humanos",
-                None,
+                "الإطار الدولي لحقوق الإنسان",
                 f"theme:{framework.pk}",
                 1,
             ),
@@ -371,11 +371,18 @@ def test_seeding_from_broad_themes_groups_each_theme_under_its_heading(client, p
                 "Cross-cutting measures",
                 cross_cutting.name_fr,
                 cross_cutting.name_es,
-                None,
+                cross_cutting.name_ar,
                 f"theme:{cross_cutting.pk}",
                 2,
             ),
-            ("Economic, social & cultural rights", economic.name_fr, economic.name_es, None, f"theme:{economic.pk}", 3),
+            (
+                "Economic, social & cultural rights",
+                economic.name_fr,
+                economic.name_es,
+                economic.name_ar,
+                f"theme:{economic.pk}",
+                3,
+            ),
         ]
         framework_c, cross_c, economic_c = seeded
         assert memberships(published, unpublished, r1, r2) == {

@@ -217,21 +217,21 @@ def test_migration_loaded_the_sdgs_with_their_uhri_ids():
             1,
             uuid.UUID("21dd04e6-82db-4895-bfa1-98609b688383"),
             "Mobilize resources to implement policies to end poverty",
-            None,
+            "Mobiliser des ressources pour mettre en œuvre des politiques visant à mettre fin à la pauvreté",
         ),
         (
             "16.10",
             16,
             uuid.UUID("4b251831-5fe3-4e31-b821-bcb43fe0f821"),
             "Ensure public access to information and protect fundamental freedoms",
-            None,
+            "Garantir l'accès public à l'information et protéger les libertés fondamentales",
         ),
         (
             "16.2",
             16,
             uuid.UUID("ed844d5d-9a5e-4a96-b22f-66cbf8bf4056"),
             "Protect children from abuse, exploitation, trafficking and violence",
-            None,
+            "Protéger les enfants contre la maltraitance, l'exploitation, la traite et la violence",
         ),
     ]
     assert SdgTarget.objects.filter(goal__number=16).count() == 12
