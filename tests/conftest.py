@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import threading
 import time
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.utils import translation
 
 from tests.celery_helpers import celery_forget_connections
@@ -70,6 +72,18 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         owner.close()
         assert lingering == [], f"sessions still open on the test database: {lingering}"
         owner.creation.destroy_test_db(original_name, verbosity=0, keepdb=False)
+
+
+def _name_the_connection(sender, connection, **kwargs) -> None:
+    """Each test connection says which test and thread opened it (pg_stat_activity's
+    application_name): a connection left open at the end names its culprit."""
+    test = os.environ.get("PYTEST_CURRENT_TEST", "setup").split("::")[-1]
+    where = f"{threading.current_thread().name[:12]} {test}"[:63]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('application_name', %s, false)", [where])
+
+
+connection_created.connect(_name_the_connection, dispatch_uid="nrtd-test-connection-name")
 
 
 # The planted data as committed for this test session (one per xdist worker), and the stored
