@@ -4,22 +4,25 @@ One function and one include::
 
     from nrtd.charts import chart
 
-    # One value per row.
-    by_mechanism = chart(
-        _("Recommendations by mechanism"),
-        rows=[("CRC", 120, "/…/recommendations/?mechanism=CRC"), ("UPR", 80, None)],
-        label_heading=_("Mechanism"),
+    # One value per row; ``keys`` gives each row its colour (a status, say).
+    by_status = chart(
+        _("Implementation status"),
+        rows=[("Implemented", 12, "/…/?implementation_status=implemented"), ("No status yet", 80, None)],
+        keys=["implemented", "none"],
+        label_heading=_("Status"),
     )
 
-    # Stacked: one value per series in each row; ``url`` is then a list (one per series, or None).
-    by_status = chart(
+    # Stacked: one value per series in each row; ``url`` is then a list (one per series, or None),
+    # and ``keys`` names the colour of each series.
+    by_cluster = chart(
         _("Implementation status by cluster"),
         rows=[("Education", [3, 5, 0], [url_a, url_b, None], total_url)],
-        series=[_("Implemented"), _("Partially implemented"), _("Not implemented")],
+        series=[_("Implemented"), _("Partially implemented"), _("Not started")],
+        keys=["implemented", "partially_implemented", "not_started"],
         label_heading=_("Cluster"),
     )
 
-    {% include "includes/chart.html" with chart=by_mechanism %}
+    {% include "includes/chart.html" with chart=by_cluster %}
 
 A row is ``(label, value, url)`` or, to link the row's total too, ``(label, value, url, total_url)``;
 ``value`` is a number, or a list of numbers (one per series) when ``series`` is given; ``url`` is
@@ -27,44 +30,45 @@ a string or None (no link), or for a stacked chart a list of them. Keyword argum
 ``label_heading`` (the table's first column heading), ``value_heading`` (the heading of the only
 value column of a simple chart; "Number" by default), ``description`` (a sentence under the
 title, also the chart's accessible description), ``key`` (the element id, made from the title
-when not given).
+when not given), ``keys`` (colour keys, see below).
 
-What is drawn: horizontal bars, the label above each bar and its value at its end; a stacked
-chart has a legend and one segment per non-zero series value, each with its figure as a tooltip.
-The SVG is ``role="img"`` named by its ``<title>`` (``aria-labelledby``); the links are in the
-table beside it, where every figure is a link when a URL was given (one focusable link per
-figure for a keyboard and a screen reader, and half the page weight of links on the bars too).
-No script, no style attribute (the site's Content-Security-Policy): geometry and colours are SVG
-presentation attributes, the layout is ``.chart`` in static/css/nrtd.css. In a right-to-left
-language (Django's active language when ``chart`` is called) the bars grow from the right.
-Colours are the Okabe-Ito palette (distinguishable with colour blindness); the table carries
-every number, so the colours are never the only way to read the chart.
+What is drawn, so that it reads the same at 320 CSS pixels as on a desktop and in Arabic as in
+English: each row is HTML text (its label, wrapping as text does, at the page's font size) above
+a bar, a one-line SVG as wide as its container whose rectangles are placed in percentages, with
+the row's total written at the bar's end; a stacked chart has its legend, complete and wrapping,
+inside the chart above the bars. The drawing is ``role="img"`` named by the chart's title (its
+children are not read out); the figures and their links are in the table beside it, where every
+figure is a link when a URL was given. In a right-to-left language (Django's active language
+when ``chart`` is called) the bars grow from the right. No script and no style attribute (the
+site's Content-Security-Policy): geometry is SVG attributes, colours are CSS classes.
+
+Colours come from static/css/nrtd.css, by key: ``chart-fill-<key>``. A key is a status code
+(``implemented``, ``in_progress``, …, ``none`` for "no status yet"), so one status has one colour
+in every chart of the site; without keys, rows or series take the palette's colours in turn
+(``chart-fill-0`` … ``chart-fill-8``). The palette is Okabe and Ito's, distinguishable with
+colour blindness, and every segment has a dark outline (3:1 against the page); the legend and
+the table write every status and number, so colour is never the only way to read the chart.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.formats import localize
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 
-__all__ = ["PALETTE", "Chart", "chart"]
+__all__ = ["PALETTE_SIZE", "Chart", "chart", "format_number"]
 
-# Okabe & Ito, "Color Universal Design", in an order where neighbours contrast.
-PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000", "#999999")
-
-WIDTH = 640  # the viewBox; the SVG scales to its container
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 16
-ROW_GAP = 10
-LEGEND_HEIGHT = 24
-VALUE_SPACE = 64  # room at the end of the longest bar for its value
-LABEL_MAX = 80  # characters drawn; the full label is in the bar's <title> and the table
+PALETTE_SIZE = 9  # chart-fill-0 … chart-fill-8 in nrtd.css
+PLOT = 80.0  # the longest bar's share of the width, in percent: its total is written after it
+BAR_HEIGHT = 14
+LINE_HEIGHT = 20  # the bar's SVG: the bar and room for its figure
 
 
 @dataclass
@@ -75,10 +79,9 @@ class Cell:
 
 @dataclass
 class Segment:
-    x: float
-    width: float
-    fill: str
-    url: str | None
+    x: float  # percent of the width
+    width: float  # percent of the width
+    fill: str  # a CSS class
     title: str
 
 
@@ -88,21 +91,15 @@ class Row:
     cells: list[Cell]
     total: float | int
     total_url: str | None
-    # Geometry (SVG user units).
-    label_y: float = 0
-    bar_y: float = 0
-    value_y: float = 0
-    value_x: float = 0
+    fill: str = ""  # a simple chart's row colour
     segments: list[Segment] = field(default_factory=list)
-    short_label: str = ""
+    value_x: float = 0.0  # percent: where the total is written
 
 
 @dataclass
 class LegendItem:
     label: str
     fill: str
-    x: float
-    text_x: float
 
 
 @dataclass
@@ -115,97 +112,96 @@ class Chart:
     stacked: bool
     rows: list[Row]
     legend: list[LegendItem]
-    width: int
-    height: int
     rtl: bool
-    bar_height: int = BAR_HEIGHT
 
     @property
     def empty(self) -> bool:
         return not self.rows
 
-    @property
-    def text_anchor_start(self) -> str:
-        return "end" if self.rtl else "start"
-
-    @property
-    def label_x(self) -> float:
-        return self.width if self.rtl else 0
-
     # The markup is written here rather than in template loops: a dashboard draws a few thousand
     # elements, which Django's template engine took a quarter of a second to render.
 
-    def svg(self) -> SafeString:
-        """The chart as an SVG image (``role="img"``, named by its title; no link: the table has them)."""
-        key, anchor = escape(self.key), self.text_anchor_start
-        number = _localizer()
-        described = f' aria-describedby="{key}-svg-desc"' if self.description else ""
-        out = [
-            f'<svg class="chart-svg" role="img" aria-labelledby="{key}-svg-title"{described}'
-            f' viewBox="0 0 {self.width} {self.height}" width="100%" preserveAspectRatio="xMinYMin meet"'
-            f' xmlns="http://www.w3.org/2000/svg" focusable="false">',
-            f'<title id="{key}-svg-title">{escape(self.title)}</title>',
-        ]
-        if self.description:
-            out.append(f'<desc id="{key}-svg-desc">{escape(self.description)}</desc>')
-        for item in self.legend:
-            out.append(
-                f'<rect x="{item.x}" y="4" width="10" height="10" fill="{item.fill}"></rect>'
-                f'<text x="{item.text_x}" y="13" font-size="12" fill="#1b1f24" text-anchor="{anchor}">'
-                f"{escape(item.label)}</text>"
-            )
+    def graphic(self) -> SafeString:
+        """The bars, their labels and the legend (``role="img"``, named by the title; no link: the table has them)."""
+        key = escape(self.key)
+        number = _formatter()
+        described = f' aria-describedby="{key}-description"' if self.description else ""
+        out = [f'<div class="chart-graphic" role="img" aria-labelledby="{key}-title"{described}>']
+        if self.legend:
+            out.append('<ul class="chart-legend">')
+            for item in self.legend:
+                out.append(f"<li>{_swatch(item.fill)}{escape(item.label)}</li>")
+            out.append("</ul>")
+        out.append('<ol class="chart-bars">')
+        anchor, shift = ("end", "-4") if self.rtl else ("start", "4")
         for row in self.rows:
+            out.append(f'<li><span class="chart-label"><bdi>{escape(row.label)}</bdi></span>')
+            # direction="ltr": the coordinates below are physical (the mirroring is done in them),
+            # and an inherited right-to-left direction would turn text-anchor around.
             out.append(
-                f'<text x="{self.label_x}" y="{row.label_y}" font-size="13" fill="#1b1f24" text-anchor="{anchor}">'
-                f"{escape(row.short_label)}</text>"
+                f'<svg class="chart-bar" width="100%" height="{LINE_HEIGHT}" direction="ltr"'
+                f' aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
             )
             for segment in row.segments:
                 out.append(
-                    f'<rect x="{segment.x}" y="{row.bar_y}" width="{segment.width}" height="{self.bar_height}"'
-                    f' fill="{segment.fill}"><title>{escape(segment.title)}</title></rect>'
+                    f'<rect x="{segment.x}%" y="3" width="{segment.width}%" height="{BAR_HEIGHT}"'
+                    f' class="{segment.fill}"><title>{escape(segment.title)}</title></rect>'
                 )
-            out.append(
-                f'<text x="{row.value_x}" y="{row.value_y}" font-size="12" fill="#1b1f24" text-anchor="{anchor}">'
-                f"{number(row.total)}</text>"
-            )
-        out.append("</svg>")
+            out.append(f'<text x="{row.value_x}%" dx="{shift}" y="15" text-anchor="{anchor}">')
+            out.append(f"{number(row.total)}</text></svg></li>")
+        out.append("</ol></div>")
         return mark_safe("".join(out))  # noqa: S308 (every value above is escaped or a number)
 
     def table(self) -> SafeString:
         """The accessible table: a caption, column and row headers, every figure a link when it has one."""
 
-        number = _localizer()
+        number = _formatter()
 
         def figure(value, url) -> str:
             text = number(value)
             return f'<a href="{escape(url)}">{text}</a>' if url else text
 
-        headings = "".join(f'<th scope="col">{escape(heading)}</th>' for heading in self.value_headings)
         if self.stacked:
+            headings = "".join(f'<th scope="col">{_swatch(item.fill)}{escape(item.label)}</th>' for item in self.legend)
             headings += f'<th scope="col">{escape(_("Total"))}</th>'
+        else:
+            headings = "".join(f'<th scope="col">{escape(heading)}</th>' for heading in self.value_headings)
         out = [
-            f'<table class="chart-table"><caption>{escape(self.title)}</caption>'
+            f'<div class="table-scroll"><table class="chart-table"><caption>{escape(self.title)}</caption>'
             f'<thead><tr><th scope="col">{escape(self.label_heading)}</th>{headings}</tr></thead><tbody>'
         ]
         for row in self.rows:
             cells = "".join(f"<td>{figure(cell.value, cell.url)}</td>" for cell in row.cells)
             if self.stacked:
                 cells += f"<td>{figure(row.total, row.total_url)}</td>"
-            out.append(f'<tr><th scope="row">{escape(row.label)}</th>{cells}</tr>')
-        out.append("</tbody></table>")
+            swatch = _swatch(row.fill) if row.fill else ""
+            out.append(f'<tr><th scope="row">{swatch}<bdi>{escape(row.label)}</bdi></th>{cells}</tr>')
+        out.append("</tbody></table></div>")
         return mark_safe("".join(out))  # noqa: S308 (every value above is escaped or a number)
 
 
-def _localizer():
-    """``escape(localize(value))``, each value formatted once (a chart repeats the same small numbers
-    hundreds of times, and localize() looks the format up each time)."""
+def _swatch(fill: str) -> str:
+    return (
+        '<svg class="chart-swatch" width="12" height="12" aria-hidden="true" focusable="false"'
+        f' xmlns="http://www.w3.org/2000/svg"><rect x="0.5" y="0.5" width="11" height="11" class="{fill}"></rect></svg>'
+    )
+
+
+def format_number(value) -> str:
+    """A figure as the active language writes it, grouped by thousands (1,234 · 1 234 · 1.234)."""
+    return number_format(value, force_grouping=True)
+
+
+def _formatter():
+    """``escape(format_number(value))``, each value formatted once (a chart repeats the same small
+    numbers hundreds of times, and the format is looked up each time)."""
     done: dict = {}
 
     def number(value) -> str:
         key = (type(value), value)
         text = done.get(key)
         if text is None:
-            text = done[key] = escape(localize(value))
+            text = done[key] = escape(format_number(value))
         return text
 
     return number
@@ -213,6 +209,12 @@ def _localizer():
 
 def _number(value) -> float | int:
     return value if isinstance(value, int | float) else 0
+
+
+def _fill(key, index: int) -> str:
+    if key is None or key == "":
+        return f"chart-fill-{index % PALETTE_SIZE}"
+    return "chart-fill-" + re.sub(r"[^a-z0-9_-]", "", str(key).lower())
 
 
 def chart(
@@ -224,13 +226,16 @@ def chart(
     value_heading: str | None = None,
     description: str = "",
     key: str | None = None,
+    keys: Sequence[str] | None = None,
 ) -> Chart:
     """A horizontal bar chart (stacked when ``series`` is given) and the table beside it; see the module."""
     stacked = series is not None
     series = list(series or [])
     rtl = get_language_bidi()
+    if keys is not None and len(keys) != (len(series) if stacked else len(rows)):
+        raise ValueError(f"{len(keys)} colour keys for {len(series) if stacked else len(rows)} series or rows")
     built: list[Row] = []
-    for row in rows:
+    for index, row in enumerate(rows):
         label, value, url = row[0], row[1], row[2]
         total_url = row[3] if len(row) > 3 else None
         if stacked:
@@ -239,46 +244,32 @@ def chart(
             if len(values) != len(series) or len(urls) != len(series):
                 raise ValueError(f"row {label!r}: {len(values)} values for {len(series)} series")
             cells = [Cell(_number(v), u) for v, u in zip(values, urls, strict=True)]
+            fill = ""
         else:
             cells = [Cell(_number(value), url)]
             total_url = total_url or url
-        built.append(Row(str(label), cells, sum(cell.value for cell in cells), total_url))
+            # A row's own colour only when keys name it; otherwise every bar takes the first colour.
+            fill = _fill(keys[index], index) if keys is not None else ""
+        built.append(Row(str(label), cells, sum(cell.value for cell in cells), total_url, fill))
 
-    top = LEGEND_HEIGHT if stacked else 0
-    plot = WIDTH - VALUE_SPACE
+    fills = [_fill(keys[index] if keys is not None else None, index) for index in range(len(series))]
     largest = max((row.total for row in built), default=0) or 1
-    fills = [PALETTE[index % len(PALETTE)] for index in range(max(len(series), 1))]
-    for index, row in enumerate(built):
-        row.short_label = row.label if len(row.label) <= LABEL_MAX else row.label[: LABEL_MAX - 1] + "…"
-        row.label_y = top + index * (LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP) + LABEL_HEIGHT - 5
-        row.bar_y = top + index * (LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP) + LABEL_HEIGHT
+    for row in built:
         offset = 0.0
         for position, cell in enumerate(row.cells):
             if not cell.value:
                 continue
-            width = cell.value / largest * plot
+            width = cell.value / largest * PLOT
             name = series[position] if stacked else ""
-            tip = f"{row.label}, {name}: {cell.value}" if stacked else f"{row.label}: {cell.value}"
-            x = WIDTH - offset - width if rtl else offset
-            row.segments.append(Segment(round(x, 2), round(width, 2), fills[position], cell.url, tip))
+            shown = format_number(cell.value)
+            tip = f"{row.label}, {name}: {shown}" if stacked else f"{row.label}: {shown}"
+            x = 100 - offset - width if rtl else offset
+            fill = fills[position] if stacked else (row.fill or _fill(None, 0))
+            row.segments.append(Segment(round(x, 3), round(width, 3), fill, tip))
             offset += width
-        row.value_y = row.bar_y + BAR_HEIGHT - 4
-        row.value_x = round(WIDTH - offset - 4 if rtl else offset + 4, 2)
+        row.value_x = round(100 - offset if rtl else offset, 3)
 
-    legend: list[LegendItem] = []
-    if stacked:
-        # Laid out in one line, as wide as the text needs (an estimate: SVG text is not measured here).
-        x = 0.0
-        for position, name in enumerate(series):
-            item_width = 14 + 7 * len(str(name)) + 16
-            if rtl:
-                legend.append(LegendItem(str(name), fills[position], WIDTH - x - 10, WIDTH - x - 14))
-            else:
-                legend.append(LegendItem(str(name), fills[position], x, x + 14))
-            x += item_width
-        # Wrap to a second line would need measuring text; long legends are in the table anyway.
-
-    height = top + len(built) * (LABEL_HEIGHT + BAR_HEIGHT + ROW_GAP) + 2
+    legend = [LegendItem(str(name), fills[position]) for position, name in enumerate(series)]
     if key is None:
         key = "chart-" + hashlib.sha1(str(title).encode(), usedforsecurity=False).hexdigest()[:10]
     return Chart(
@@ -290,7 +281,5 @@ def chart(
         stacked=stacked,
         rows=built,
         legend=legend,
-        width=WIDTH,
-        height=max(height, 1),
         rtl=rtl,
     )

@@ -165,6 +165,7 @@ class PortalDashboardView(PortalMixin, TemplateView):
             chart(
                 _("Recommendations by implementation status"),
                 rows=[(label, count, url(status=status_param[status])) for label, count, status in stats["by_status"]],
+                keys=[status_param[status] for _label, _count, status in stats["by_status"]],
                 label_heading=_("Implementation status"),
                 description=_("The status of the latest progress published on each recommendation."),
             ),
@@ -180,6 +181,7 @@ class PortalDashboardView(PortalMixin, TemplateView):
                     for body, _total, counts in stats["by_body"]
                 ],
                 series=[label for _status, label in stats["statuses"]],
+                keys=[status_param[status] for status, _label in stats["statuses"]],
                 label_heading=_("Mechanism"),
             ),
         ]

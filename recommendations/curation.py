@@ -8,6 +8,7 @@ trigger writes one entry per recommendation changed and none for those already s
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from django.contrib.postgres.fields import ArrayField
@@ -162,6 +163,51 @@ def recommendations_publish(*, selection: models.QuerySet[Recommendation], publi
     """Publish the selection on the State's portal, or take it off."""
     changed = _target(selection).exclude(published=published)
     return changed.update(published=published, updated_at=Now())
+
+
+# The columns the bulk operations above change: what undoing one of them puts back.
+BULK_COLUMNS = (
+    "lead_entity_id",
+    "supporting_entity_ids",
+    "cluster_ids",
+    "primary_cluster_id",
+    "priority_factors",
+    "priority_score",
+    "published",
+)
+
+
+@transaction.atomic
+def recommendations_bulk_undo(*, context_id: uuid.UUID | str) -> tuple[int, int]:
+    """Put back what one bulk operation changed, from its history entries (``context_id``: the
+    pghistory context it ran in, tenants.history): each recommendation it changed gets back the
+    values it had before, in one UPDATE. A recommendation changed again since (its ``updated_at``
+    is no longer the one the operation gave it) is left as it is. Recorded in history like any
+    change. Returns how many were put back, and how many were left because they changed since.
+    """
+    table = Recommendation._meta.db_table
+    restore = ", ".join(
+        f"{column} = CASE WHEN e.before ? '{column}' THEN p.{column} ELSE r.{column} END" for column in BULK_COLUMNS
+    )
+    entries = (
+        "SELECT h.row_id::bigint AS id, h.before, (h.after ->> 'updated_at')::timestamptz AS changed_to"
+        " FROM nrtd_history h WHERE h.context_id = %s AND h.table_name = %s AND h.operation = 'U'"
+        " AND h.before ?| %s AND h.after ? 'updated_at'"
+    )
+    params = [str(context_id), table, list(BULK_COLUMNS)]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM ({entries}) e", params)
+        (found,) = cursor.fetchone()
+        # The columns are the code's own names (BULK_COLUMNS); every value is a parameter.
+        cursor.execute(
+            f"WITH e AS ({entries})"
+            f" UPDATE {table} r SET {restore}, updated_at = now()"
+            f" FROM e, LATERAL jsonb_populate_record(NULL::{table}, e.before) p"
+            " WHERE r.id = e.id AND r.updated_at = e.changed_to",
+            params,
+        )
+        restored = cursor.rowcount
+    return restored, found - restored
 
 
 # One recommendation ----------------------------------------------------------------------------

@@ -253,6 +253,17 @@ class BulkActionForm(forms.Form):
         # Any ids are accepted here; the view keeps only the State's own (others are not found).
         self.fields["ids"].choices = [(value, value) for value in (self.data.getlist("ids") if self.data else [])]
 
+    def layout(self) -> list[tuple[forms.BoundField, str]]:
+        """The visible fields, each with the actions it serves ("" for all): the page shows a
+        field with its actions only (nrtd.js; without script, all of them)."""
+        serves: dict[str, list[str]] = {}
+        for action, name in NEEDS.items():
+            serves.setdefault(name, []).append(action)
+        serves["with_related"] = ["assign_lead", "assign_supporting"]
+        for action in extensions.BULK_ACTIONS.values():
+            serves.setdefault(action.field_name, []).append(action.name)
+        return [(field, " ".join(serves.get(field.name, []))) for field in self.visible_fields()]
+
     def clean(self):
         data = super().clean()
         action = data.get("action", "")

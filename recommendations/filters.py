@@ -1,5 +1,6 @@
 """Filters of the recommendation lists (workspace pages and API share them)."""
 
+from django import forms
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -13,6 +14,7 @@ from recommendations.models import (
     Entity,
     ImplementationStatus,
     Mechanism,
+    NaturalKey,
     Position,
     Recommendation,
     SdgGoal,
@@ -36,13 +38,32 @@ class NumberChoiceFilter(filters.ModelChoiceFilter):
     """Choice of an entry by number (``?sdg_goal=16``)."""
 
 
+# Paragraph numbers in natural order (121.2 before 121.10); the first one is the order index's.
+PARAGRAPH = NaturalKey("paragraph").asc()
+
+
+class AnyYesNo(forms.RadioSelect):
+    """A yes/no filter as three choices: Any (not filtered, the default), Yes, No. The values are
+    those of Django's NullBooleanSelect ("true", "false"; "unknown" or nothing is Any), so
+    addresses written before keep working."""
+
+    VALUES = {True: "true", "True": "true", "true": "true", "2": "true", False: "false", "False": "false"}
+    VALUES |= {"false": "false", "3": "false"}
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, choices=[("", _("Any")), ("true", _("Yes")), ("false", _("No"))])
+
+    def format_value(self, value):
+        return [self.VALUES.get(value, "")]
+
+
 SORTS = {
-    "-issued_on": ("-issued_on", "symbol", "paragraph", "id"),
-    "issued_on": ("issued_on", "symbol", "paragraph", "id"),
-    "symbol": ("symbol", "paragraph", "id"),
-    "mechanism": ("mechanism__code", "symbol", "paragraph", "id"),
-    "position": ("position", "symbol", "paragraph", "id"),
-    "-priority": ("-priority_score", "-issued_on", "symbol", "paragraph", "id"),
+    "-issued_on": ("-issued_on", "symbol", PARAGRAPH, "id"),
+    "issued_on": ("issued_on", "symbol", PARAGRAPH, "id"),
+    "symbol": ("symbol", PARAGRAPH, "id"),
+    "mechanism": ("mechanism__code", "symbol", PARAGRAPH, "id"),
+    "position": ("position", "symbol", PARAGRAPH, "id"),
+    "-priority": ("-priority_score", "-issued_on", "symbol", PARAGRAPH, "id"),
 }
 SEARCHED_FIELDS = ("text_en", "text_fr", "text_es", "text_ar", "text_ru", "text_zh_hans", "symbol", "paragraph")
 
@@ -74,8 +95,8 @@ class RecommendationFilter(filters.FilterSet):
     # A range of years of issue (the dashboard's filter; its figures link here with the same range).
     year_from = filters.NumberFilter(label=_("From year"), field_name="issued_on", lookup_expr="year__gte")
     year_to = filters.NumberFilter(label=_("To year"), field_name="issued_on", lookup_expr="year__lte")
-    published = filters.BooleanFilter(label=_("Published"))
-    to_review = filters.BooleanFilter(label=_("Has something to review"), method="filter_to_review")
+    published = filters.BooleanFilter(label=_("Published"), widget=AnyYesNo)
+    to_review = filters.BooleanFilter(label=_("Has something to review"), widget=AnyYesNo, method="filter_to_review")
     # Curation. The State's own entities and clusters (callables: read in the request's scope).
     entity = IdMultipleChoiceFilter(
         label=_("Responsible entity"), queryset=lambda request: Entity.objects.all(), method="filter_entity"
@@ -83,10 +104,14 @@ class RecommendationFilter(filters.FilterSet):
     cluster = IdMultipleChoiceFilter(
         label=_("Cluster"), queryset=lambda request: Cluster.objects.all(), method="filter_cluster"
     )
-    unassigned = filters.BooleanFilter(label=_("Without a responsible entity"), method="filter_unassigned")
-    unclustered = filters.BooleanFilter(label=_("In no cluster"), method="filter_unclustered")
+    unassigned = filters.BooleanFilter(
+        label=_("Without a responsible entity"), widget=AnyYesNo, method="filter_unassigned"
+    )
+    unclustered = filters.BooleanFilter(label=_("In no cluster"), widget=AnyYesNo, method="filter_unclustered")
     priority = filters.NumberFilter(label=_("Priority at least"), field_name="priority_score", lookup_expr="gte")
-    related = filters.BooleanFilter(label=_("In a group of related recommendations"), method="filter_related")
+    related = filters.BooleanFilter(
+        label=_("In a group of related recommendations"), widget=AnyYesNo, method="filter_related"
+    )
     # "none": no validated update yet.
     implementation_status = filters.MultipleChoiceFilter(
         label=_("Implementation status"),

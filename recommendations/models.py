@@ -240,6 +240,25 @@ class RelatedSuggestion(StateOwned):
         return f"#{self.pk}"
 
 
+# Paragraph numbers in natural order: "121.2" before "121.10", "9" before "12(a)". The SQL
+# function (migration 0018) pads every run of digits to ten places (lower-cased, so "A.3" and
+# "a.3" sort together); it is IMMUTABLE, so the lists' order index holds its value and a page is
+# still read from the index rather than sorted.
+NATURAL_KEY_SQL = r"""
+CREATE OR REPLACE FUNCTION nrtd_natural_key(value text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT regexp_replace(regexp_replace(lower(value), '[0-9]+', '0000000000\&', 'g'), '0*([0-9]{10})', '\1', 'g')
+$$
+"""
+
+
+class NaturalKey(models.Func):
+    """The sort key of a text in natural order (every run of digits compared as a number)."""
+
+    function = "nrtd_natural_key"
+    output_field = models.TextField()
+
+
 class Position(models.TextChoices):
     SUPPORTED = "supported", _("Supported")
     NOTED = "noted", _("Noted")
@@ -381,7 +400,7 @@ class Recommendation(StateOwned):
     class Meta:
         verbose_name = _("recommendation")
         verbose_name_plural = _("recommendations")
-        ordering = ["-issued_on", "symbol", "paragraph", "id"]
+        ordering = ["-issued_on", "symbol", NaturalKey("paragraph").asc(), "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["state", "external_id"],
@@ -398,7 +417,9 @@ class Recommendation(StateOwned):
             models.Index(fields=["state", "published"], name="recommendation_published_idx"),
             models.Index(fields=["state", "id"], name="recommendation_state_id_idx"),
             # The lists' default order (newest first): a page is read from the index, not sorted.
-            models.Index("state", F("issued_on").desc(), "symbol", "paragraph", "id", name="recommendation_order_idx"),
+            models.Index(
+                "state", F("issued_on").desc(), "symbol", NaturalKey("paragraph"), "id", name="recommendation_order_idx"
+            ),
             GinIndex(fields=["theme_ids"], name="recommendation_themes_gin"),
             GinIndex(fields=["affected_group_ids"], name="recommendation_groups_gin"),
             GinIndex(fields=["sdg_target_ids"], name="recommendation_targets_gin"),

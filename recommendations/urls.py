@@ -13,6 +13,7 @@ workspace_urlpatterns = [
         name="recommendation-unrelate",
     ),
     path("recommendations/bulk/", curation.BulkActionView.as_view(), name="recommendation-bulk"),
+    path("recommendations/bulk/undo/", curation.RecommendationBulkUndoView.as_view(), name="recommendation-bulk-undo"),
     path("recommendations/export/", curation.ExportView.as_view(), name="recommendation-export"),
     path("recommendations/views/", curation.SavedViewCreateView.as_view(), name="saved-view-create"),
     path("recommendations/views/<int:pk>/delete/", curation.SavedViewDeleteView.as_view(), name="saved-view-delete"),

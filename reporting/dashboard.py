@@ -463,6 +463,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
             (label, totals[status], links.recommendations(status=status))
             for status, label in zip(STATUSES, series, strict=True)
         ],
+        keys=STATUSES,
         label_heading=_("Status"),
         value_heading=_("Recommendations"),
         key="chart-status",
@@ -484,6 +485,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
             links,
         ),
         series=series,
+        keys=STATUSES,
         label_heading=_("Mechanism"),
         key="chart-mechanism",
     )
@@ -503,6 +505,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
         _("Implementation status by cluster"),
         rows=cluster_rows,
         series=series,
+        keys=STATUSES,
         label_heading=_("Cluster"),
         key="chart-cluster",
     )
@@ -526,6 +529,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
         _("Implementation status by responsible entity"),
         rows=entity_rows,
         series=series,
+        keys=STATUSES,
         label_heading=_("Entity (lead or supporting)"),
         key="chart-entity",
     )
@@ -541,6 +545,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
             links,
         ),
         series=series,
+        keys=STATUSES,
         label_heading=_("SDG goal"),
         description=_("A goal named on a recommendation, or one of its targets."),
         key="chart-goal",
@@ -557,6 +562,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
             links,
         ),
         series=series,
+        keys=STATUSES,
         label_heading=_("Theme"),
         description=_("Top-level themes, each with the themes under it."),
         key="chart-theme",
@@ -575,6 +581,7 @@ def dashboard(*, user: User, state: State, query: QueryDict) -> Dashboard:
             for key in sorted(quarters)
         ],
         series=series[:-1],
+        keys=STATUSES[:-1],
         label_heading=_("Quarter"),
         description=_("By the status they report, on the date the information is as of."),
         key="chart-progress",

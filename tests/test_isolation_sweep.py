@@ -133,6 +133,8 @@ ROUTES: dict[str, Route] = {
         "workspace", obj="published", method="post", ok=302, refused=CURATORS_ONLY
     ),
     "workspace:recommendation-bulk": Route("workspace", method="post", ok=302, refused=CURATORS_ONLY),
+    # Without a bulk change of one's own in the session: a message, and back to the list.
+    "workspace:recommendation-bulk-undo": Route("workspace", method="post", ok=302, refused=CURATORS_ONLY),
     "workspace:recommendation-export": Route("workspace"),
     "workspace:saved-view-create": Route("workspace", method="post", ok=302),
     "workspace:saved-view-delete": Route("workspace", obj="saved_view", method="post", ok=302),

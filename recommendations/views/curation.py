@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import pghistory
 from django.contrib import messages
 from django.db.models import Q
 from django.http import HttpResponseRedirect, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -83,8 +84,45 @@ class RecommendationCurateView(StatePermissionMixin, FormView):
         )
 
 
+# Above this many recommendations, a bulk action asks first (a page that says how many).
+BULK_CONFIRM_ABOVE = 50
+# The bulk actions that can be undone from their confirmation message: those that change only
+# the recommendations' own curation columns (curation.BULK_COLUMNS).
+UNDOABLE = frozenset(
+    {
+        "assign_lead",
+        "assign_supporting",
+        "unassign",
+        "cluster_add",
+        "cluster_primary",
+        "cluster_remove",
+        "factor_on",
+        "factor_off",
+        "publish",
+        "unpublish",
+    }
+)
+# The person's last bulk change in the session: shown once on the list, with "Undo" while undoable.
+LAST_BULK = "nrtd_last_bulk_change"
+
+
+def last_bulk_change(request, *, consume: bool) -> dict | None:
+    """The person's last bulk change in this State (from their session), or None. With
+    ``consume``, it is shown once: the next call without a new change finds it shown."""
+    last = request.session.get(LAST_BULK)
+    if not last or last.get("state") != request.state.pk:
+        return None
+    if consume:
+        if last.get("shown"):
+            return None
+        request.session[LAST_BULK] = {**last, "shown": True}
+    return last
+
+
 class BulkActionView(StatePermissionMixin, View):
-    """One action on many recommendations: those ticked, or all the filters match."""
+    """One action on many recommendations: those ticked, or all the filters match. Above
+    BULK_CONFIRM_ABOVE recommendations a page asks to confirm first; the change is then kept in
+    the person's session so that its message can undo it (RecommendationBulkUndoView)."""
 
     permission_required = "recommendations.curate_recommendation"
 
@@ -104,14 +142,45 @@ class BulkActionView(StatePermissionMixin, View):
             return HttpResponseRedirect(list_url(request, query))
         if data["scope"] == "selected":
             selection = selection.filter(pk__in=data["ids"])
-        changed = self.apply(request, data, selection)
+        if not request.POST.get("confirmed"):
+            reach = curation.selection_with_related(selection) if data["with_related"] else selection
+            count = reach.order_by().count()
+            if count > BULK_CONFIRM_ABOVE:
+                return self.confirm(request, form, count, query)
+        action = data["action"]
+        with pghistory.context(bulk_action=action) as history:
+            changed = self.apply(request, data, selection)
         if changed is not None:
-            messages.success(
-                request,
-                ngettext("%(count)d recommendation changed.", "%(count)d recommendations changed.", changed)
-                % {"count": changed},
-            )
+            request.session[LAST_BULK] = {
+                "state": request.state.pk,
+                "context": str(history.id),
+                "action": action,
+                "count": changed,
+                "undoable": action in UNDOABLE and changed > 0,
+                "query": query,
+                "shown": False,
+            }
         return HttpResponseRedirect(list_url(request, query))
+
+    def confirm(self, request, form, count: int, query: str):
+        """The page that asks before changing more than BULK_CONFIRM_ABOVE recommendations: it
+        posts the same fields again, with ``confirmed``."""
+        fields = [
+            (name, value)
+            for name in request.POST
+            if name not in ("csrfmiddlewaretoken", "confirmed")
+            for value in request.POST.getlist(name)
+        ]
+        return render(
+            request,
+            "recommendations/bulk_confirm.html",
+            {
+                "count": count,
+                "action_label": dict(form.fields["action"].choices).get(form.cleaned_data["action"], ""),
+                "fields": fields,
+                "back_url": list_url(request, query),
+            },
+        )
 
     def apply(self, request, data, selection) -> int | None:
         action = data["action"]
@@ -154,6 +223,40 @@ class BulkActionView(StatePermissionMixin, View):
             % {"count": count},
         )
         return None
+
+
+class RecommendationBulkUndoView(StatePermissionMixin, View):
+    """Undo the person's last bulk change in this State, from its confirmation message."""
+
+    permission_required = "recommendations.curate_recommendation"
+
+    def post(self, request, *args, **kwargs):
+        last = last_bulk_change(request, consume=False)
+        if last is None or not last.get("undoable"):
+            messages.error(request, _("There is no bulk change of yours to undo here."))
+            return HttpResponseRedirect(list_url(request))
+        restored, left = curation.recommendations_bulk_undo(context_id=last["context"])
+        del request.session[LAST_BULK]
+        messages.success(
+            request,
+            ngettext(
+                "Undone: %(count)d recommendation is back as it was.",
+                "Undone: %(count)d recommendations are back as they were.",
+                restored,
+            )
+            % {"count": restored},
+        )
+        if left:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)d recommendation was changed again since, and was left as it is.",
+                    "%(count)d recommendations were changed again since, and were left as they are.",
+                    left,
+                )
+                % {"count": left},
+            )
+        return HttpResponseRedirect(list_url(request, last.get("query", "")))
 
 
 class RecommendationUnrelateView(StatePermissionMixin, View):

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.forms import CheckboxSelectMultiple
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView
@@ -6,17 +7,24 @@ from django.views.generic import FormView, ListView
 from recommendations.curation_forms import BulkActionForm
 from recommendations.filters import RecommendationFilter
 from recommendations.forms import RecommendationForm
+from recommendations.models import Position
 from recommendations.queries import recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
-from recommendations.views.curation import saved_views_for
+from recommendations.views.curation import BULK_CONFIRM_ABOVE, last_bulk_change, saved_views_for
 from tenants.views.mixins import StatePermissionMixin
 
 
 class RecommendationListView(StatePermissionMixin, ListView):
+    """The list built for work: a search box and the filters used most in one row, the others
+    under "More filters" (open when the address says ``more=1`` or one of them is set), the
+    results, then the bulk action bar acting on what is ticked (the secretariat's)."""
+
     permission_required = "recommendations.view_recommendation"
     template_name = "recommendations/workspace_list.html"
     context_object_name = "recommendations"
     paginate_by = 50
+    # The filters in the first row; every other one is under "More filters".
+    MAIN_FILTERS = ("q", "mechanism", "theme", "entity", "implementation_status", "sort")
 
     def get_queryset(self):
         self.filterset = RecommendationFilter(
@@ -24,6 +32,8 @@ class RecommendationListView(StatePermissionMixin, ListView):
             queryset=recommendations_visible_to(self.request.user, self.request.state).select_related("lead_entity"),
             request=self.request,
         )
+        # Four positions read best as four boxes to tick (a type-ahead list serves long lists).
+        self.filterset.form.fields["position"].widget = CheckboxSelectMultiple(choices=Position.choices)
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
         return self.filterset.qs
@@ -31,11 +41,28 @@ class RecommendationListView(StatePermissionMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
+        form = self.filterset.form
+        main = [form[name] for name in self.MAIN_FILTERS if name in form.fields]
+        more = [field for field in form if field.name not in self.MAIN_FILTERS]
+        data = self.request.GET
+        more_active = sum(
+            1 for field in more if any(value not in ("", "unknown") for value in data.getlist(field.name))
+        )
+        filtered = any(
+            value not in ("", "unknown") for name in form.fields if name != "sort" for value in data.getlist(name)
+        )
         return super().get_context_data(
             filter=self.filterset,
+            main_filters=main,
+            more_filters=more,
+            more_active=more_active,
+            more_open="more" in data or more_active > 0 or any(field.errors for field in more),
+            filtered=filtered,
             query=query.urlencode(),
             saved_views=saved_views_for(self.request),
             bulk_form=BulkActionForm(),
+            last_bulk=last_bulk_change(self.request, consume=True),
+            confirm_above=BULK_CONFIRM_ABOVE,
             **kwargs,
         )
 

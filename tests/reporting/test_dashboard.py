@@ -417,7 +417,7 @@ def test_the_page_is_accessible_and_strict_csp_safe(client, world):
     assert body.count('role="img"') == 9  # every chart has rows here
     assert body.count("<caption>") >= 8
     for key in ("status", "mechanism", "cluster", "entity", "goal", "theme", "progress", "overdue-actions"):
-        assert f'aria-labelledby="chart-{key}-svg-title"' in body
+        assert f'role="img" aria-labelledby="chart-{key}-title"' in body
     assert 'th scope="row"' in body and 'th scope="col"' in body
     assert '<label for="id_year_from">' in body
 
@@ -460,31 +460,57 @@ def test_the_list_filters_on_a_range_of_years(client, world):
 def test_a_chart_renders_bars_and_a_table_with_links():
     item = chart(
         "Recommendations by mechanism",
-        rows=[("CRC", 120, "/a/?mechanism=CRC&x=1"), ("UPR", 60, None), ("CAT", 0, "/c/")],
+        rows=[("CRC", 1200, "/a/?mechanism=CRC&x=1"), ("UPR", 600, None), ("CAT", 0, "/c/")],
         label_heading="Mechanism",
     )
     html = render_to_string("includes/chart.html", {"chart": item})
-    assert 'role="img"' in html and f'aria-labelledby="{item.key}-svg-title"' in html
+    assert f'<div class="chart-graphic" role="img" aria-labelledby="{item.key}-title">' in html
+    assert f'<span class="chart-title" id="{item.key}-title">Recommendations by mechanism</span>' in html
     assert "<caption>Recommendations by mechanism</caption>" in html
-    assert '<th scope="row">CRC</th>' in html
-    assert '<td><a href="/a/?mechanism=CRC&amp;x=1">120</a></td>' in html
-    assert "<td>60</td>" in html
-    widths = [float(w) for w in re.findall(r'<rect x="[^"]+" y="[^"]+" width="([^"]+)"', html)]
-    assert widths[0] == 2 * widths[1]  # proportional
-    assert len(widths) == 2  # no bar for a zero
-    assert "<a " not in html.split("</svg>")[0]  # the links are in the table
+    assert '<th scope="row"><bdi>CRC</bdi></th>' in html
+    # Figures as the language writes them, every one a link when it has one.
+    assert '<td><a href="/a/?mechanism=CRC&amp;x=1">1,200</a></td>' in html
+    assert "<td>600</td>" in html
+    widths = [float(w) for w in re.findall(r'<rect x="[^"]+" y="3" width="([^"]+)%"', html)]
+    assert widths == [80.0, 40.0]  # proportional, the longest at 80% (its figure after it); no bar for a zero
+    assert "<a " not in html.split('<div class="table-scroll">')[0]  # the links are in the table
     assert " style=" not in html and "<script" not in html
+    # The labels are HTML text, readable at any width; each row's total at its bar's end.
+    assert '<span class="chart-label"><bdi>UPR</bdi></span>' in html
+    assert '<text x="40.0%" dx="4" y="15" text-anchor="start">600</text>' in html
+    with translation.override("fr"):
+        french = render_to_string("includes/chart.html", {"chart": chart("x", rows=[("CRC", 1200, None)])})
+    assert "<td>1\u202f200</td>" in french or "<td>1\xa0200</td>" in french
 
 
-def test_a_stacked_chart_has_a_legend_a_total_and_mirrors_in_arabic():
+def test_a_stacked_chart_has_a_complete_legend_a_total_one_colour_per_status_and_mirrors_in_arabic():
     rows = [("Education", [3, 1], ["/i/", None], "/all/")]
-    item = chart("By cluster", rows=rows, series=["Implemented", "In progress"], label_heading="Cluster")
+    keys = ["implemented", "in_progress"]
+    item = chart("By cluster", rows=rows, series=["Implemented", "In progress"], keys=keys, label_heading="Cluster")
     html = render_to_string("includes/chart.html", {"chart": item})
-    assert '<th scope="col">Implemented</th><th scope="col">In progress</th>' in html
+    legend = re.search(r'<ul class="chart-legend">(.*?)</ul>', html).group(1)
+    assert re.findall(r'class="(chart-fill-[a-z_]+)"></rect></svg>([^<]+)</li>', legend) == [
+        ("chart-fill-implemented", "Implemented"),
+        ("chart-fill-in_progress", "In progress"),
+    ]
+    assert re.findall(r'<rect [^>]*class="(chart-fill-[a-z_]+)"><title>', html) == [
+        "chart-fill-implemented",
+        "chart-fill-in_progress",
+    ]
     assert '<td><a href="/all/">4</a></td>' in html
+    assert '<th scope="col">' in html and "Implemented</th>" in html
     with translation.override("ar"):
-        mirrored = chart("By cluster", rows=rows, series=["Implemented", "In progress"])
-    assert mirrored.rtl and mirrored.rows[0].segments[0].x + mirrored.rows[0].segments[0].width == mirrored.width
+        mirrored = chart("By cluster", rows=rows, series=["Implemented", "In progress"], keys=keys)
+        mirrored_html = render_to_string("includes/chart.html", {"chart": mirrored})
+    first = mirrored.rows[0].segments[0]
+    assert mirrored.rtl and first.x + first.width == 100
     assert item.rows[0].segments[0].x == 0
+    # Right to left: the total is written at the bar's left end, anchored there.
+    assert 'dx="-4" y="15" text-anchor="end">4</text>' in mirrored_html
+    # The same status, the same colour, in a simple chart too.
+    simple = chart("Status", rows=[("Implemented", 2, None), ("No status yet", 5, None)], keys=["implemented", "none"])
+    assert [row.fill for row in simple.rows] == ["chart-fill-implemented", "chart-fill-none"]
     with pytest.raises(ValueError):
         chart("Bad", rows=[("x", [1], None)], series=["a", "b"])
+    with pytest.raises(ValueError):
+        chart("Bad", rows=[("x", 1, None)], keys=["a", "b"])
