@@ -222,6 +222,8 @@ LANGUAGES = [
     ("zh-hans", _("Chinese")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Formats of dates and numbers Django lacks or has wrong for a language (nrtd/formats/).
+FORMAT_MODULE_PATH = ["nrtd.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

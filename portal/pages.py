@@ -215,6 +215,7 @@ class Hit:
     marked: str
     status: str
     status_on: object
+    status_code: str = ""  # the status's value, for its colour
 
 
 def hits(result: SearchResult, language: str) -> list[Hit]:
@@ -239,6 +240,7 @@ def hits(result: SearchResult, language: str) -> list[Hit]:
                 marked=mark(text, text_language),
                 status=str(statuses.get(status, "")),
                 status_on=status_on,
+                status_code=status,
             )
         )
     return out
@@ -280,10 +282,10 @@ def statuses_of(ids: list[int]) -> dict[int, tuple[str, object]]:
         return {row[0]: (row[1], row[2]) for row in cursor.fetchall()}
 
 
-def portal_status(recommendation: Recommendation) -> tuple[str, object]:
-    """The status label the public sees on a recommendation's page, and its date."""
+def portal_status(recommendation: Recommendation) -> tuple[str, str, object]:
+    """The status the public sees on a recommendation's page: its value, its label and its date."""
     status, status_on = statuses_of([recommendation.pk]).get(recommendation.pk, ("", None))
-    return str(dict(ImplementationStatus.choices).get(status, "")), status_on
+    return status, str(dict(ImplementationStatus.choices).get(status, "")), status_on
 
 
 # --- Statistics ----------------------------------------------------------------------------------

@@ -119,7 +119,7 @@ class PortalRecommendationView(PortalMixin, TemplateView):
         recommendation = get_object_or_404(recommendations_published(), pk=self.kwargs["pk"])
         language = self.request.LANGUAGE_CODE
         text, text_language, translated = search.text_in(recommendation, language)
-        status, status_on = pages.portal_status(recommendation)
+        status_code, status, status_on = pages.portal_status(recommendation)
         context.update(
             recommendation=recommendation,
             text=text,
@@ -128,6 +128,7 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             translated=translated,
             status=status,
             status_on=status_on,
+            status_code=status_code,
             updates=pages.published_progress(recommendation),
             supporting_entities=Entity.objects.filter(pk__in=recommendation.supporting_entity_ids),
             themes=recommendation.themes,

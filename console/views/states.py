@@ -58,12 +58,14 @@ class StateDetailView(PlatformAdminMixin, DetailView):
         return super().get_context_data(
             figures=state_figures().get(self.object.pk, {}),
             audit=PlatformAuditEntry.objects.filter(state_ref=self.object.pk)[:50],
+            # Each form its own element ids: three of them have a "reason" field.
             status_form=StateStatusForm(
-                initial={"action": "suspend" if self.object.status == State.Status.ACTIVE else "resume"}
+                initial={"action": "suspend" if self.object.status == State.Status.ACTIVE else "resume"},
+                auto_id="status_%s",
             ),
-            archive_form=StateArchiveForm(),
-            delete_form=StateDeleteForm(state=self.object),
-            support_form=SupportStartForm(),
+            archive_form=StateArchiveForm(auto_id="archive_%s"),
+            delete_form=StateDeleteForm(state=self.object, auto_id="delete_%s"),
+            support_form=SupportStartForm(auto_id="support_%s"),
             support_session=support_session_for(self.request.user, self.object),
             **kwargs,
         )

@@ -136,6 +136,19 @@ def in_language(obj, field: str = "name") -> SafeString:
 
 
 @register.filter
+def language_label(code: str) -> str:
+    """A language's name in the page's language, as the site names it (settings.LANGUAGES:
+    "Arabic" is "arabe" on a French page), for a text shown in it."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+@register.filter
+def direction(code: str) -> str:
+    """The direction a language is written in: "rtl" or "ltr"."""
+    return "rtl" if str(code or "").split("-")[0] in RTL_LANGUAGES else "ltr"
+
+
+@register.filter
 def number(value) -> str:
     """A figure as the active language writes it, grouped by thousands."""
     if value is None or value == "":

@@ -23,8 +23,10 @@ class RecommendationListView(StatePermissionMixin, ListView):
     template_name = "recommendations/workspace_list.html"
     context_object_name = "recommendations"
     paginate_by = 50
-    # The filters in the first row; every other one is under "More filters".
-    MAIN_FILTERS = ("q", "mechanism", "theme", "entity", "implementation_status", "sort")
+    # The filters in the first row; every other one is under "More filters", the order first. (A
+    # focal point reaches the first recommendation within ten presses of Tab: skip link, these
+    # five, Apply, More filters, saved views.)
+    MAIN_FILTERS = ("q", "mechanism", "theme", "entity", "implementation_status")
 
     def get_queryset(self):
         self.filterset = RecommendationFilter(
@@ -32,8 +34,11 @@ class RecommendationListView(StatePermissionMixin, ListView):
             queryset=recommendations_visible_to(self.request.user, self.request.state).select_related("lead_entity"),
             request=self.request,
         )
+        fields = self.filterset.form.fields
         # Four positions read best as four boxes to tick (a type-ahead list serves long lists).
-        self.filterset.form.fields["position"].widget = CheckboxSelectMultiple(choices=Position.choices)
+        fields["position"].widget = CheckboxSelectMultiple(choices=Position.choices)
+        # Typed to, a mechanism is found by its name as well as its code.
+        fields["mechanism"].label_from_instance = lambda mechanism: f"{mechanism.code} — {mechanism.name}"
         if self.filterset.is_bound and not self.filterset.is_valid():
             return self.filterset.queryset.none()
         return self.filterset.qs
@@ -43,16 +48,16 @@ class RecommendationListView(StatePermissionMixin, ListView):
         query.pop("page", None)
         form = self.filterset.form
         main = [form[name] for name in self.MAIN_FILTERS if name in form.fields]
-        more = [field for field in form if field.name not in self.MAIN_FILTERS]
+        more = [form["sort"]] + [field for field in form if field.name not in (*self.MAIN_FILTERS, "sort")]
         data = self.request.GET
-        more_active = sum(
-            1 for field in more if any(value not in ("", "unknown") for value in data.getlist(field.name))
-        )
-        filtered = any(
-            value not in ("", "unknown") for name in form.fields if name != "sort" for value in data.getlist(name)
-        )
+        # In use: given a value other than "not filtered" (and, for the order, other than the default).
+        unused = {"", "unknown", "-issued_on"}
+        more_active = sum(1 for field in more if any(value not in unused for value in data.getlist(field.name)))
+        filtered = any(value not in unused for name in form.fields if name != "sort" for value in data.getlist(name))
+        sort = form["sort"].value() or "-issued_on"
         return super().get_context_data(
             filter=self.filterset,
+            sort_label=dict(form.fields["sort"].choices).get(sort, ""),
             main_filters=main,
             more_filters=more,
             more_active=more_active,

@@ -75,41 +75,44 @@
     fitTables();
   }
 
+  // The name of a table's scroll region, "<its caption>, table": named as the section around it,
+  // two landmarks could not be told apart.
   function tableName(table) {
-    if (table.caption && table.caption.textContent.trim()) {
-      if (!table.caption.id) table.caption.id = uniqueId("caption");
-      return { labelledby: table.caption.id };
-    }
-    if (table.getAttribute("aria-labelledby")) return { labelledby: table.getAttribute("aria-labelledby") };
-    if (table.getAttribute("aria-label")) return { label: table.getAttribute("aria-label") };
-    var node = table.closest(".table-scroll");
-    while (node && node !== document.body) {
-      var previous = node.previousElementSibling;
-      while (previous) {
-        if (/^H[1-6]$/.test(previous.tagName)) {
-          if (!previous.id) previous.id = uniqueId("heading");
-          return { labelledby: previous.id };
-        }
-        previous = previous.previousElementSibling;
+    var name = "";
+    var by = table.getAttribute("aria-labelledby") && document.getElementById(table.getAttribute("aria-labelledby"));
+    if (table.caption && table.caption.textContent.trim()) name = table.caption.textContent;
+    else if (by) name = by.textContent;
+    else if (table.getAttribute("aria-label")) name = table.getAttribute("aria-label");
+    else {
+      var node = table.closest(".table-scroll");
+      while (!name && node && node !== document.body) {
+        var previous = node.previousElementSibling;
+        while (previous && !/^H[1-6]$/.test(previous.tagName)) previous = previous.previousElementSibling;
+        if (previous) name = previous.textContent;
+        node = node.parentElement;
       }
-      node = node.parentElement;
     }
-    return { label: text("table") };
+    name = name.trim().replace(/\s+/g, " ");
+    return name ? text("table-named", { name: name }) : text("table");
   }
 
-  // A region that scrolls is focusable (keyboard users scroll it with the arrow keys) and named.
+  // A region that scrolls is focusable (keyboard users scroll it with the arrow keys) and named;
+  // two regions of the same name get a number, so that each landmark can be told apart.
   function fitTables() {
+    var names = {};
+    $$('.table-scroll[role="region"]').forEach(function (region) { names[region.getAttribute("aria-label")] = true; });
     $$(".table-scroll").forEach(function (wrapper) {
       var table = $("table", wrapper);
       var scrolls = wrapper.scrollWidth > wrapper.clientWidth + 1;
       if (scrolls && table && !wrapper.hasAttribute("tabindex")) {
-        var name = tableName(table);
+        var name = tableName(table), unique = name, number = 1;
+        while (names[unique]) { number += 1; unique = name + " (" + number + ")"; }
+        names[unique] = true;
         wrapper.setAttribute("tabindex", "0");
         wrapper.setAttribute("role", "region");
-        if (name.labelledby) wrapper.setAttribute("aria-labelledby", name.labelledby);
-        else wrapper.setAttribute("aria-label", name.label);
+        wrapper.setAttribute("aria-label", unique);
       } else if (!scrolls && wrapper.hasAttribute("tabindex")) {
-        ["tabindex", "role", "aria-labelledby", "aria-label"].forEach(function (name) { wrapper.removeAttribute(name); });
+        ["tabindex", "role", "aria-label"].forEach(function (name) { wrapper.removeAttribute(name); });
       }
     });
   }
@@ -150,6 +153,21 @@
         form.removeAttribute("data-confirmed");
       });
     }, true);
+  }
+
+  /* An error summary's link takes the focus to its field (a fragment link only scrolls). */
+  function setupErrorSummary() {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest && event.target.closest(".error-summary a[href^='#']");
+      if (!link) return;
+      var field = document.getElementById(link.getAttribute("href").slice(1));
+      if (!field) return;
+      event.preventDefault();
+      var label = field.labels && field.labels[0];
+      var fieldset = field.closest("fieldset");
+      (fieldset ? fieldset.querySelector("legend") || fieldset : label || field).scrollIntoView();
+      field.focus({ preventScroll: true });
+    });
   }
 
   /* <details data-url-param="more">: open or closed is kept in the address ----------------- */
@@ -487,13 +505,14 @@
   function start() {
     setupMenu();
     setupConfirm();
+    setupErrorSummary();
     enhance(document);
     setupBulk();
     // What the page said on load is not announced again after a swap that leaves it unchanged.
     $$("[data-announce]").forEach(function (element) {
       announced[element.getAttribute("data-announce")] = element.textContent.trim().replace(/\s+/g, " ");
     });
-    window.addEventListener("resize", debounce(fitTables, 200));
+    window.addEventListener("resize", debounce(fitTables, 100));
     document.body.addEventListener("htmx:afterSettle", function (event) {
       var target = event.detail && event.detail.elt ? event.detail.elt : event.target;
       enhance(target.parentNode || document);
@@ -507,6 +526,10 @@
       if (summary) summary.focus();
     });
   }
+
+  // For the browser sweep (tests/browser/test_sweep.py): refit the tables now rather than after
+  // the resize's pause.
+  window.NRTD = { fitTables: fitTables };
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -17,24 +17,33 @@ def test_filter_select_all_assign_and_see_it_on_the_page_and_in_history(page, li
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Recommendations")
 
-    # Filter: the noted recommendations (one of the two), nobody responsible for them yet.
-    filters = page.locator("form.filters")
-    filters.get_by_label("Position").select_option("noted")
-    filters.get_by_label("Without a responsible entity").select_option("true")
+    # Filter: the noted recommendations (one of the two), nobody responsible for them yet; these
+    # filters are under "More filters", which the address then keeps open.
+    filters = page.get_by_role("search", name="Filter the recommendations")
+    filters.get_by_text("More filters").click()
+    expect(page).to_have_url(re.compile(r"more=1"))
+    filters.get_by_role("group", name="Position").get_by_label("Noted").check()
+    filters.get_by_role("group", name="Without a responsible entity").get_by_label("Yes").check()
     page.get_by_role("button", name="Apply", exact=True).click()
-    expect(page.get_by_text("1 recommendation", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="1 recommendation", exact=True)).to_be_visible()
+    expect(page.locator("#more-filters")).to_have_attribute("open", "")
 
-    # Every recommendation the filters match, to the Ministry of Education as lead.
+    # The bar appears once something is ticked: every recommendation the filters match, to the
+    # Ministry of Education as lead.
     bulk = page.locator("#bulk-form")
+    expect(bulk).to_be_hidden()
+    page.get_by_label("Select all the recommendations on this page").check()
+    expect(bulk).to_be_visible()
+    expect(bulk).to_contain_text("Recommendations selected: 1")
     bulk.get_by_label(re.compile(r"^Action:?$")).select_option(label="Assign to an entity as lead")
     bulk.get_by_label("Entity").select_option(label="Ministry of Education of Alphaland")
     bulk.get_by_label(re.compile("Every recommendation matching the filters")).check()
     bulk.get_by_role("button", name="Run the action").click()
     expect(page.get_by_text("1 recommendation changed.")).to_be_visible()
     # Still filtered on "without a responsible entity": nothing left.
-    expect(page.get_by_text("0 recommendations", exact=True)).to_be_visible()
+    expect(page.get_by_role("heading", name="0 recommendations", exact=True)).to_be_visible()
 
-    page.get_by_role("link", name="Clear").click()
+    page.get_by_role("link", name="Clear all filters").click()
     page.get_by_role("link", name=re.compile("Strengthen the national human rights institution")).click()
     curation = page.get_by_role("region", name="Curation")
     expect(curation.get_by_role("link", name="Ministry of Education of Alphaland")).to_be_visible()

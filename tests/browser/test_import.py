@@ -33,12 +33,14 @@ def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed,
     page.get_by_role("button", name="Preview the import").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preview of alphaland-export.json")
     # No worker yet: the job waits, and the page says so with a progress bar.
-    expect(page.get_by_role("status")).to_have_text("Waiting for its turn…")
+    expect(page.locator("#job-status").get_by_text("Waiting for its turn…")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Progress of the import")).to_be_visible()
     page.evaluate("window.nrtdSamePage = true")
 
     with celery_worker(celery_queue):
+        # The swapped part says it, and the page's stable live region announces it.
         expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=20_000)
+        expect(page.locator("#job-status").get_by_text("If you import this file:")).to_be_visible()
         assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
         facts = page.locator("dl.facts")
         expect(facts).to_contain_text("Created3")
@@ -47,14 +49,14 @@ def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed,
 
         page.get_by_role("button", name="Import it").click()
         expect(page.get_by_role("heading", level=1)).to_have_text("Import of alphaland-export.json")
-        expect(page.get_by_text("The import is finished:")).to_be_visible(timeout=20_000)
+        expect(page.locator("#job-status").get_by_text("The import is finished:")).to_be_visible(timeout=20_000)
     page.get_by_role("link", name="See the recommendations").click()
 
     page.get_by_label("Search").fill("121.2")
     page.get_by_role("button", name="Apply").click()
     expect(page.get_by_text("1 recommendation", exact=True)).to_be_visible()
     page.get_by_role("link", name="121.2 Continue its efforts").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("A/HRC/59/15 ¶ 121.2")
+    expect(page.get_by_role("heading", level=1)).to_have_text("UPR · A/HRC/59/15 ¶ 121.2")
     expect(page.get_by_text("Equality & non-discrimination")).to_be_visible()
 
     page.goto(f"{live_server_url}/alpha/workspace/imports/")

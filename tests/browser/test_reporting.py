@@ -35,12 +35,13 @@ def test_ask_for_a_draft_report_watch_it_and_download_it(
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Mid-term report 2027")
     # No worker yet: the draft waits, and the page says so with a progress bar.
-    expect(page.get_by_role("status")).to_have_text("Waiting for its turn…")
+    expect(page.locator("#draft-status").get_by_text("Waiting for its turn…")).to_be_visible()
     expect(page.get_by_role("progressbar", name="Progress of the draft")).to_be_visible()
     page.evaluate("window.nrtdSamePage = true")
 
     with celery_worker(celery_queue):
-        expect(page.get_by_text("The draft is ready")).to_be_visible(timeout=20_000)
+        expect(page.locator("#draft-status").get_by_text("The draft is ready")).to_be_visible(timeout=20_000)
+        expect(page.get_by_role("status")).to_contain_text("The draft is ready")
     assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
 
     with page.expect_download() as download_info:
