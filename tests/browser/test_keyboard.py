@@ -22,8 +22,10 @@ pytestmark = pytest.mark.browser
 FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return 'body';
-  const name = (e.getAttribute('aria-label') || e.textContent || e.value || '').trim().replace(/\\s+/g, ' ').slice(0, 60);
-  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '') + ': ' + name;
+  const name = (e.getAttribute('aria-label') || e.textContent || e.value || '')
+    .trim().replace(/\\s+/g, ' ').slice(0, 60);
+  const classes = e.className ? '.' + String(e.className).split(' ').join('.') : '';
+  return e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + classes + ': ' + name;
 }"""
 
 

@@ -151,16 +151,19 @@ class Visitor:
             page = self.context(persona, language).new_page()
             page.on(
                 "console",
-                lambda message, where=language: (
+                lambda message, where=language, problems=problems: (
                     problems.append(f"[{where}] console: {message.text}")
                     if message.type == "error" and not message.text.startswith("Failed to load resource")
                     else None
                 ),
             )
-            page.on("pageerror", lambda error, where=language: problems.append(f"[{where}] script error: {error}"))
+            page.on(
+                "pageerror",
+                lambda error, where=language, problems=problems: problems.append(f"[{where}] script error: {error}"),
+            )
             page.on(
                 "response",
-                lambda response, where=language: (
+                lambda response, where=language, problems=problems: (
                     problems.append(f"[{where}] {response.status} {response.url}")
                     if response.status >= 500
                     or (response.status >= 400 and response.request.resource_type != "document")
@@ -200,11 +203,15 @@ REFERENCES = """() => {
   const seen = new Map();
   for (const element of document.querySelectorAll('[id]')) seen.set(element.id, (seen.get(element.id) || 0) + 1);
   for (const [id, count] of seen) if (count > 1) problems.push(`id "${id}" is used ${count} times`);
-  const attributes = ['aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-activedescendant', 'for', 'form', 'list'];
+  const attributes = [
+    'aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-activedescendant', 'for', 'form', 'list',
+  ];
   for (const name of attributes) {
     for (const element of document.querySelectorAll(`[${name}]`)) {
       for (const id of element.getAttribute(name).split(/\\s+/).filter(Boolean)) {
-        if (!document.getElementById(id)) problems.push(`${element.tagName.toLowerCase()}[${name}] points at a missing id "${id}"`);
+        if (!document.getElementById(id)) {
+          problems.push(`${element.tagName.toLowerCase()}[${name}] points at a missing id "${id}"`);
+        }
       }
     }
   }
@@ -220,7 +227,9 @@ WIDEST_ELEMENTS = """() => {
     const box = element.getBoundingClientRect();
     if ((box.right > width + 1 || box.left < -1) && box.width > 0) {
       const inside = element.parentElement && element.parentElement.closest('.table-scroll');
-      if (!inside) out.push(element.tagName.toLowerCase() + (element.className ? '.' + String(element.className).split(' ').join('.') : '') + ' ' + Math.round(box.left) + '..' + Math.round(box.right));
+      const classes = element.className ? '.' + String(element.className).split(' ').join('.') : '';
+      const where = `${Math.round(box.left)}..${Math.round(box.right)}`;
+      if (!inside) out.push(`${element.tagName.toLowerCase()}${classes} ${where}`);
     }
     if (out.length > 6) break;
   }
