@@ -138,8 +138,21 @@ def in_language(obj, field: str = "name") -> SafeString:
 @register.filter
 def language_label(code: str) -> str:
     """A language's name in the page's language, as the site names it (settings.LANGUAGES:
-    "Arabic" is "arabe" on a French page), for a text shown in it."""
-    return str(dict(settings.LANGUAGES).get(code, code))
+    "Arabic" is "arabe" on a French page); another language by Django's list of languages,
+    and a code neither knows as it is."""
+    names = dict(settings.LANGUAGES)
+    if code in names:
+        return str(names[code])
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:
+        return code
+
+
+@register.filter
+def language_labels(codes) -> str:
+    """Several languages' names, in the page's language: "English, French"."""
+    return ", ".join(language_label(code) for code in codes or ())
 
 
 @register.filter

@@ -250,3 +250,28 @@ def test_page(visitor, site, name):
 
 def test_the_not_found_page(visitor):
     assert visitor.sweep("/no-such-page/", "a_admin") == []
+
+
+def test_the_list_with_its_bulk_bar_open_on_a_phone(visitor, site):
+    """The bar shows only once something is ticked, so the sweep above never sees it: it is
+    opened here, an action with its fields chosen, at 320 pixels in both languages."""
+    path = url_for("workspace:recommendation-list", ROUTES["workspace:recommendation-list"], state=site.planted.a.state)
+    problems = []
+    for language in LANGUAGES:
+        page = visitor.context("a_admin", language).new_page()
+        try:
+            page.set_viewport_size(PHONE)
+            page.goto(site.url + path)
+            for box in page.locator("input[name=ids]").all():
+                box.check()
+            page.locator("#bulk_action").select_option("assign_lead")
+            assert page.locator("#bulk-form").is_visible() and page.locator("#bulk_entity").is_visible()
+            width, room = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+            if width > room:
+                problems.append(
+                    f"[{language}] the page is {width}px wide: {json.dumps(page.evaluate(WIDEST_ELEMENTS))}"
+                )
+            problems += [f"[{language}] {violation}" for violation in axe_violations(page)]
+        finally:
+            page.close()
+    assert problems == []
