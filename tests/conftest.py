@@ -152,6 +152,14 @@ def signed_in_session(user) -> str | None:
     return _PLANTED["sessions"].get(user.pk)
 
 
+def pytest_collection_modifyitems(items) -> None:
+    """Tests that commit for real are marked, so that a quick run can leave them out
+    (``-m "not commits and not browser and not broker"``)."""
+    for item in items:
+        if "committed" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.commits)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_test(settings, media_root):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
