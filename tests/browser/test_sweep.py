@@ -32,7 +32,8 @@ from tests.factories import PlantedData
 from tests.test_isolation_sweep import ROUTES, Route, url_for
 from tests.two_factor_helpers import NRTDClient
 
-pytestmark = [pytest.mark.browser, pytest.mark.sweep]
+# It commits (the planted data, read by the live server): "commits" like the tests on `committed`.
+pytestmark = [pytest.mark.browser, pytest.mark.sweep, pytest.mark.commits]
 
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
