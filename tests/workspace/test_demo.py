@@ -24,7 +24,7 @@ def test_load_demo_is_idempotent(db):
         # The four of the first demo and sixteen of its UPR cycle, with their validated updates:
         # the list, the dashboard and the charts have something to show.
         assert Recommendation.objects.count() == 20
-        assert ProgressUpdate.objects.filter(status=ProgressUpdate.Status.VALIDATED).count() == 17
+        assert ProgressUpdate.objects.filter(status=ProgressUpdate.Status.VALIDATED).count() == 16
         assert Cluster.objects.count() == 4
         statuses = dict(
             Recommendation.objects.filter(paragraph__in=["127.2", "127.102"]).values_list(
