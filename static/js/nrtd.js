@@ -7,6 +7,8 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
   var $ = function (selector, root) { return (root || document).querySelector(selector); };
   var $$ = function (selector, root) { return Array.prototype.slice.call((root || document).querySelectorAll(selector)); };
   var uid = 0;

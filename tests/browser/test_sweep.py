@@ -109,10 +109,22 @@ def is_html(site: Site, path: str, persona: str) -> bool:
     return response.get("Content-Type", "").startswith("text/html")
 
 
+AXE_START = """tags => {
+  window.nrtdAxe = axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+}"""
+
+
+def axe_start(page) -> None:
+    """Start axe-core on the page without waiting: the pages of both languages are checked at
+    once, each in its own renderer process."""
+    page.evaluate(AXE_START, AXE_TAGS)
+
+
 def axe_violations(page) -> list[str]:
-    result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
-    )
+    """The violations axe-core found (started by ``axe_start``, or started here)."""
+    if not page.evaluate("() => Boolean(window.nrtdAxe)"):
+        axe_start(page)
+    result = page.evaluate("() => window.nrtdAxe.finally(() => { window.nrtdAxe = null; })")
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + "; ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
@@ -145,38 +157,43 @@ class Visitor:
         for context in self.contexts.values():
             context.close()
 
+    def open(self, persona: str, language: str, problems: list[str]):
+        """A new tab of the persona's context in ``language``, reporting what goes wrong in it."""
+        page = self.context(persona, language).new_page()
+        page.on(
+            "console",
+            lambda message: (
+                problems.append(f"[{language}] console: {message.text}")
+                if message.type == "error" and not message.text.startswith("Failed to load resource")
+                else None
+            ),
+        )
+        page.on("pageerror", lambda error: problems.append(f"[{language}] script error: {error}"))
+        page.on(
+            "response",
+            lambda response: (
+                problems.append(f"[{language}] {response.status} {response.url}")
+                if response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document")
+                else None
+            ),
+        )
+        return page
+
     def sweep(self, path: str, persona: str) -> list[str]:
-        """Open ``path`` as ``persona`` in each language, at both widths: what is wrong, in words."""
+        """Open ``path`` as ``persona`` in each language, at both widths: what is wrong, in words.
+        The two languages' tabs are open side by side, so each check runs in both at once."""
         problems: list[str] = []
-        for language in LANGUAGES:
-            page = self.context(persona, language).new_page()
-            page.on(
-                "console",
-                lambda message, where=language, problems=problems: (
-                    problems.append(f"[{where}] console: {message.text}")
-                    if message.type == "error" and not message.text.startswith("Failed to load resource")
-                    else None
-                ),
-            )
-            page.on(
-                "pageerror",
-                lambda error, where=language, problems=problems: problems.append(f"[{where}] script error: {error}"),
-            )
-            page.on(
-                "response",
-                lambda response, where=language, problems=problems: (
-                    problems.append(f"[{where}] {response.status} {response.url}")
-                    if response.status >= 500
-                    or (response.status >= 400 and response.request.resource_type != "document")
-                    else None
-                ),
-            )
-            try:
+        pages = {language: self.open(persona, language, problems) for language in LANGUAGES}
+        try:
+            for language, page in pages.items():
                 page.goto(self.site.url + path)
                 if page.evaluate("document.documentElement.lang") != language:
                     problems.append(f"[{language}] the page is not in {language}")
-                problems += [f"[{language} 1366] {v}" for v in axe_violations(page)]
                 problems += [f"[{language}] {problem}" for problem in page.evaluate(REFERENCES)]
+                axe_start(page)
+            for language, page in pages.items():
+                problems += [f"[{language} 1366] {v}" for v in axe_violations(page)]
+            for language, page in pages.items():
                 page.set_viewport_size(PHONE)
                 page.evaluate("() => window.NRTD && window.NRTD.fitTables()")  # at once, not after the pause
                 width, room = page.evaluate(
@@ -185,8 +202,11 @@ class Visitor:
                 if width > room:
                     wide = page.evaluate(WIDEST_ELEMENTS)
                     problems.append(f"[{language} 320] the page is {width}px wide: {json.dumps(wide)}")
+                axe_start(page)
+            for language, page in pages.items():
                 problems += [f"[{language} 320] {v}" for v in axe_violations(page)]
-            finally:
+        finally:
+            for page in pages.values():
                 page.close()
         return problems
 
