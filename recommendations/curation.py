@@ -178,7 +178,7 @@ BULK_COLUMNS = (
 
 
 @transaction.atomic
-def recommendations_bulk_undo(*, context_id: uuid.UUID | str) -> tuple[int, int]:
+def recommendations_bulk_undo(*, state: State, context_id: uuid.UUID | str) -> tuple[int, int]:
     """Put back what one bulk operation changed, from its history entries (``context_id``: the
     pghistory context it ran in, tenants.history): each recommendation it changed gets back the
     values it had before, in one UPDATE. A recommendation changed again since (its ``updated_at``
@@ -191,10 +191,10 @@ def recommendations_bulk_undo(*, context_id: uuid.UUID | str) -> tuple[int, int]
     )
     entries = (
         "SELECT h.row_id::bigint AS id, h.before, (h.after ->> 'updated_at')::timestamptz AS changed_to"
-        " FROM nrtd_history h WHERE h.context_id = %s AND h.table_name = %s AND h.operation = 'U'"
-        " AND h.before ?| %s AND h.after ? 'updated_at'"
+        " FROM nrtd_history h WHERE h.state_id = %s AND h.context_id = %s AND h.table_name = %s"
+        " AND h.operation = 'U' AND h.before ?| %s AND h.after ? 'updated_at'"
     )
-    params = [str(context_id), table, list(BULK_COLUMNS)]
+    params = [state.pk, str(context_id), table, list(BULK_COLUMNS)]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM ({entries}) e", params)
         (found,) = cursor.fetchone()
@@ -203,8 +203,8 @@ def recommendations_bulk_undo(*, context_id: uuid.UUID | str) -> tuple[int, int]
             f"WITH e AS ({entries})"
             f" UPDATE {table} r SET {restore}, updated_at = now()"
             f" FROM e, LATERAL jsonb_populate_record(NULL::{table}, e.before) p"
-            " WHERE r.id = e.id AND r.updated_at = e.changed_to",
-            params,
+            " WHERE r.state_id = %s AND r.id = e.id AND r.updated_at = e.changed_to",
+            [*params, state.pk],
         )
         restored = cursor.rowcount
     return restored, found - restored

@@ -235,7 +235,7 @@ class RecommendationBulkUndoView(StatePermissionMixin, View):
         if last is None or not last.get("undoable"):
             messages.error(request, _("There is no bulk change of yours to undo here."))
             return HttpResponseRedirect(list_url(request))
-        restored, left = curation.recommendations_bulk_undo(context_id=last["context"])
+        restored, left = curation.recommendations_bulk_undo(state=request.state, context_id=last["context"])
         del request.session[LAST_BULK]
         messages.success(
             request,

@@ -202,7 +202,9 @@ def test_undo_leaves_what_was_changed_again_since(planted):
             second.refresh_from_db()
             second.lead_entity = planted.a.entity
             second.save()
-        assert recommendations_bulk_undo(context_id=history.id) == (1, 1)
+        # Another State's undo finds nothing of this one's.
+        assert recommendations_bulk_undo(state=planted.b.state, context_id=history.id) == (0, 0)
+        assert recommendations_bulk_undo(state=state, context_id=history.id) == (1, 1)
         first.refresh_from_db()
         second.refresh_from_db()
         assert (first.lead_entity_id, second.lead_entity_id) == (None, planted.a.entity.pk)
