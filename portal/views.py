@@ -124,7 +124,6 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             recommendation=recommendation,
             text=text,
             text_language=text_language,
-            text_language_name=pages.language_name(text_language),
             translated=translated,
             status=status,
             status_on=status_on,

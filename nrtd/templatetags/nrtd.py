@@ -149,6 +149,18 @@ def language_label(code: str) -> str:
         return code
 
 
+# Languages whose names are written in lower case inside a sentence ("en anglais", "en inglés").
+LOWER_CASE_LANGUAGE_NAMES = frozenset({"fr", "es", "ru", "it", "pt", "nl"})
+
+
+@register.filter
+def language_in_sentence(code: str) -> str:
+    """A language's name as it is written inside a sentence of the page's language."""
+    name = language_label(code)
+    page = (translation.get_language() or "").split("-")[0]
+    return name.lower() if page in LOWER_CASE_LANGUAGE_NAMES else name
+
+
 @register.filter
 def language_labels(codes) -> str:
     """Several languages' names, in the page's language: "English, French"."""
