@@ -417,11 +417,16 @@ def state_import(
     with connection.cursor() as cursor:
         for table, table_rows in rows.items():
             cursor.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema()"
-                " AND table_name = %s",
+                "SELECT column_name, is_generated = 'ALWAYS' FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s",
                 [table],
             )
-            columns = {column for (column,) in cursor.fetchall()}
+            found = cursor.fetchall()
+            columns = {column for column, _generated in found}
+            # A generated column (a sort key) is PostgreSQL's to fill: it is never written.
+            for column in [column for column, generated in found if generated]:
+                for row in table_rows:
+                    row.pop(column, None)
             extra = sorted({key for row in table_rows for key in row} - columns)
             if extra:
                 raise ArchiveError(f"{table} has no column {', '.join(extra)} here (an older installation?)")

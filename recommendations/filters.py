@@ -14,7 +14,6 @@ from recommendations.models import (
     Entity,
     ImplementationStatus,
     Mechanism,
-    NaturalKey,
     Position,
     Recommendation,
     SdgGoal,
@@ -39,7 +38,7 @@ class NumberChoiceFilter(filters.ModelChoiceFilter):
 
 
 # Paragraph numbers in natural order (121.2 before 121.10); the first one is the order index's.
-PARAGRAPH = NaturalKey("paragraph").asc()
+PARAGRAPH = "paragraph_key"
 
 
 class AnyYesNo(forms.RadioSelect):

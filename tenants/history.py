@@ -96,6 +96,15 @@ def install_history_triggers(using: str, tables: list[str]) -> list[str]:
     skipped = skipped_columns()
     with connection.cursor() as cursor:
         cursor.execute(FUNCTION_SQL)
+        # Generated columns too: PostgreSQL computes them from columns that are recorded.
+        cursor.execute(
+            "SELECT c.relname, a.attname FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid"
+            " WHERE c.relname = ANY(%s) AND c.relnamespace = current_schema()::regnamespace"
+            " AND a.attgenerated <> '' AND NOT a.attisdropped",
+            [tracked],
+        )
+        for table, column in cursor.fetchall():
+            skipped.setdefault(table, []).append(column)
         for table in tracked:
             name = quote(table)
             # Trigger arguments are string literals; column names are plain identifiers.
