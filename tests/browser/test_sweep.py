@@ -41,8 +41,16 @@ DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 320, "height": 800}
 LANGUAGES = ("en", "ar")
 
-# Not pages of the site: health probes, the API's schema and its documentation (Swagger UI's own).
+# Not pages of the site: health probes, the API's schema and its documentation (Swagger UI's own),
+# and the API, whose browsable pages are Django REST framework's (the public API is a "portal"
+# route of ROUTES).
 NOT_PAGES = frozenset({"healthz", "readyz", "api-schema", "api-docs"})
+
+
+def is_api(name: str) -> bool:
+    return name.startswith("api:")
+
+
 SWEPT_KINDS = frozenset({"workspace", "platform", "portal", "public", "account"})
 MEMBERS = ("a_admin", "a_secretariat", "a_focal_point", "a_observer")
 
@@ -62,7 +70,7 @@ def persona_for(route: Route) -> str:
 PAGES = sorted(
     name
     for name, route in ROUTES.items()
-    if route.method == "get" and route.kind in SWEPT_KINDS and name not in NOT_PAGES
+    if route.method == "get" and route.kind in SWEPT_KINDS and name not in NOT_PAGES and not is_api(name)
 )
 
 
