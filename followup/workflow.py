@@ -92,6 +92,24 @@ def update_create(
 
 
 @transaction.atomic
+def updates_create_drafts(
+    *, state: State, user: User, entity: Entity, drafts: list[tuple[int, dict]]
+) -> list[ProgressUpdate]:
+    """Many new draft updates of ``entity`` at once, one per ``(recommendation id, data)``: an
+    information request pack brought back (reporting.returns). One statement however many."""
+    return ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            state=state,
+            entity=entity,
+            recommendation_id=recommendation_id,
+            author=user,
+            **{name: data[name] for name in FIELDS if name in data},
+        )
+        for recommendation_id, data in drafts
+    )
+
+
+@transaction.atomic
 def update_edit(*, update: ProgressUpdate, version: int, data: dict) -> ProgressUpdate:
     """Save new text on a draft or returned update, if nobody saved it since ``version``."""
     return _move(
