@@ -284,9 +284,7 @@ def test_a_submitted_draft_is_not_overwritten_by_a_later_file(client, pack):
     workbook, rows = filled(pack)
     apply(client, a.state, upload(client, a.state, saved(workbook)))
     with state_context(a.state):
-        answer = PackAnswer.objects.select_related("update").get(
-            request=pack.pack["draft"], recommendation=a.published
-        )
+        answer = PackAnswer.objects.select_related("update").get(request=pack.pack["draft"], recommendation=a.published)
         update_submit(update=answer.update, user=a.people["focal_point"], version=answer.update.version)
     fill(workbook.worksheets[0], rows["published"], narrative="A later version 2026")
     later = apply(client, a.state, upload(client, a.state, saved(workbook)))
