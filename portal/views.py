@@ -24,7 +24,7 @@ from portal import pages, search
 from portal.cache import partial_page, set_language_cookie
 from recommendations.exports import export_filename, table_csv, table_xlsx
 from recommendations.models import Entity
-from recommendations.queries import recommendations_published
+from recommendations.queries import recommendations_published, related_published
 
 
 class PortalMixin:
@@ -129,6 +129,9 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             status=status,
             status_on=status_on,
             updates=pages.published_progress(recommendation),
+            related=[
+                (related, *search.text_in(related, language)[:2]) for related in related_published(recommendation.pk)
+            ],
             supporting_entities=Entity.objects.filter(pk__in=recommendation.supporting_entity_ids),
             themes=recommendation.themes,
             sdg_targets=recommendation.sdg_targets.select_related("goal"),

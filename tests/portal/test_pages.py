@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from recommendations.models import Mechanism, Position, Recommendation, SdgTarget
+from recommendations.models import Mechanism, Position, Recommendation, RelatedGroup, SdgTarget
 from tenants.scoping import cross_state_access, state_context
 from tests.portal.conftest import SECRET, _rec
 
@@ -285,3 +285,27 @@ def test_the_excel_export_says_what_it_holds_and_is_ready_to_filter(client, port
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}2"
     assert sheet["A1"].font.b is True
+
+
+def test_a_recommendation_shows_its_confirmed_related_recommendations_published_only(client, portal_data):
+    recs = portal_data.recs
+    with state_context(portal_data.state):
+        group = RelatedGroup.objects.create(state=portal_data.state)
+        Recommendation.objects.filter(pk__in=[recs["women"].pk, recs["accents"].pk, recs["hidden"].pk]).update(
+            related_group=group
+        )
+    response = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["women"].pk), {"lang": "en"})
+    related = response.context["related"]
+    # The unpublished member is never named; the French-only one in its own language.
+    assert [(item.pk, text, language) for item, text, language in related] == [
+        (recs["accents"].pk, "Garantir l'égalité d'accès à l'éducation pour les filles rurales", "fr")
+    ]
+    page = response.content.decode()
+    link = url(portal_data, "portal:recommendation-detail", pk=recs["accents"].pk)
+    assert f'<a href="{link}">CEDAW · A/HRC/52/accents ¶ 1</a>' in page
+    assert SECRET not in page
+    # Not in a group: no such section; the member's page names the other one back.
+    children = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["children"].pk))
+    assert children.context["related"] == [] and "related-heading" not in children.content.decode()
+    accents = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["accents"].pk))
+    assert [item.pk for item, _text, _language in accents.context["related"]] == [recs["women"].pk]
