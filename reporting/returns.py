@@ -41,9 +41,10 @@ from docx.text.paragraph import Paragraph
 from openpyxl.utils.datetime import from_excel
 
 from followup.models import ProgressUpdate
-from followup.workflow import WorkflowError, update_edit, updates_create_drafts
+from followup.workflow import updates_create_drafts, updates_edit_drafts
 from imports.parsers.records import ImportFormatError
 from imports.parsers.safety import check_zip_safety
+from nrtd.db import update_by_id
 from recommendations.models import Entity, ImplementationStatus, Recommendation
 from reporting.documents.common import reference
 from reporting.documents.packs import COLUMNS, FILLED, pack_token_read
@@ -580,33 +581,53 @@ def pack_return_apply(*, pack_return: PackReturn, user: User) -> PackReturn:
         )
         for step, update in zip(creating, created, strict=True)
     )
-    outcome = []
+    editing = [s for s in steps if s.action == "update"]
+    saved = updates_edit_drafts(
+        edits=[
+            (
+                s.existing.update_id,
+                s.existing.update.version,
+                {
+                    "implementation_status": s.answer.status,
+                    "narrative": s.answer.narrative,
+                    **(
+                        {"reported_on": datetime.date.fromisoformat(s.answer.reported_on)}
+                        if s.answer.reported_on
+                        else {}
+                    ),
+                },
+            )
+            for s in editing
+        ]
+    )
+    now = timezone.now()
+    corrected = []
+    for step in editing:
+        if step.existing.update_id in saved:
+            corrected.append((step.existing.pk, step.answer.digest, current.pk, now))
+        else:
+            step.action = "refused"
+            step.message = _("Someone changed this draft while the file was read: bring the file back again.")
+    update_by_id(
+        PackAnswer._meta.db_table,
+        ["digest", "pack_return_id", "updated_at"],
+        corrected,
+        types=["varchar", "bigint", "timestamptz"],
+    )
     updates_of = {step.recommendation_id: update.pk for step, update in zip(creating, created, strict=True)}
-    for step in steps:
-        if step.action == "update":
-            previous = step.existing
-            data = {"implementation_status": step.answer.status, "narrative": step.answer.narrative}
-            if step.answer.reported_on:
-                data["reported_on"] = datetime.date.fromisoformat(step.answer.reported_on)
-            try:
-                update_edit(update=previous.update, version=previous.update.version, data=data)
-            except WorkflowError as error:
-                step.action, step.message = "refused", str(error)
-            else:
-                PackAnswer.objects.filter(pk=previous.pk).update(
-                    digest=step.answer.digest, pack_return=current, updated_at=timezone.now()
-                )
-        update_id = updates_of.get(step.recommendation_id) or (step.existing.update_id if step.existing else None)
-        outcome.append(
-            {
-                "place": step.place,
-                "reference": step.reference,
-                "action": step.action,
-                "message": step.message,
-                "via_group": step.via_group,
-                "update": update_id if step.action != "refused" else None,
-            }
-        )
+    outcome = [
+        {
+            "place": step.place,
+            "reference": step.reference,
+            "action": step.action,
+            "message": step.message,
+            "via_group": step.via_group,
+            "update": None
+            if step.action == "refused"
+            else updates_of.get(step.recommendation_id) or (step.existing.update_id if step.existing else None),
+        }
+        for step in steps
+    ]
     counts = {
         action: sum(1 for s in steps if s.action == action) for action in ("create", "update", "unchanged", "refused")
     }

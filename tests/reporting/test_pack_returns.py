@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from followup.models import ProgressUpdate
-from followup.workflow import update_submit
+from followup.workflow import update_submit, updates_edit_drafts
 from recommendations.models import Entity, Mechanism, Recommendation, RelatedGroup
 from reporting.documents.packs import COLUMNS, pack_token
 from reporting.drafts import draft_run, draft_start
@@ -376,3 +376,27 @@ def test_the_word_document_comes_back_too(client, pack):
             datetime.date(2026, 2, 15),
         )
     ]
+
+
+def test_many_drafts_are_edited_only_at_the_version_read_and_while_editable(planted):
+    a = planted.a
+    with state_context(a.state):
+        draft = a.draft_update
+        saved = updates_edit_drafts(
+            edits=[
+                (draft.pk, draft.version, {"narrative": "Edited at once", "implementation_status": "implemented"}),
+                (a.progress_update.pk, a.progress_update.version, {"narrative": "Not a draft"}),  # validated
+            ]
+        )
+        assert saved == {draft.pk}
+        assert list(
+            ProgressUpdate.objects.filter(pk__in=[draft.pk, a.progress_update.pk])
+            .order_by("pk")
+            .values_list("pk", "narrative", "implementation_status", "version")
+        ) == [
+            (a.progress_update.pk, a.progress_update.narrative, "in_progress", a.progress_update.version),
+            (draft.pk, "Edited at once", "implemented", draft.version + 1),
+        ]
+        # Read at a version since changed: not saved.
+        assert updates_edit_drafts(edits=[(draft.pk, draft.version, {"narrative": "Stale"})]) == set()
+        assert ProgressUpdate.objects.get(pk=draft.pk).narrative == "Edited at once"
