@@ -69,7 +69,7 @@ class ReturnRefused(Exception):
 class Answer:
     """One answered row, as read."""
 
-    place: str  # "row 5", "table 3": where the person finds it
+    place: str  # "row:5", "table:3": where the person finds it (``place_label``)
     id: int
     written: str  # the reference the row gives
     status: str
@@ -133,6 +133,14 @@ def _yes_no() -> tuple[set[str], set[str]]:
             yes.add(_fold(_("yes")))
             no.add(_fold(_("no")))
     return yes, no
+
+
+def place_label(place: str) -> str:
+    """Where an answer is, as the person finds it: "row 5" of the workbook, "table 3" of the document."""
+    kind, _colon, number = place.partition(":")
+    if kind == "table":
+        return _("table %(number)s") % {"number": number}
+    return _("row %(number)s") % {"number": number}
 
 
 def _fold(value: str) -> str:
@@ -210,7 +218,7 @@ class _Reader:
                 place,
                 written,
                 _("The same recommendation is answered in %(first)s: only that first answer is read.")
-                % {"first": self.seen[pk]},
+                % {"first": place_label(self.seen[pk])},
             )
             return
         self.seen[pk] = place
@@ -299,7 +307,7 @@ def _xlsx_rows(workbook, reader: _Reader) -> None:
             )
         row = tuple(row) + (None,) * (len(COLUMNS) - len(row))
         cells = {name: row[index] for name, index in positions.items()}
-        place = _("row %(number)s") % {"number": number}
+        place = f"row:{number}"
         reader.read(place, cells["id"], _text(cells["reference"]), cells)
 
 
@@ -330,7 +338,7 @@ def _docx_rows(document, reader: _Reader, language: str, references: dict[str, i
         keys = ("status", "narrative", "evidence", "reported_on", "difficulties", "to_group")
         answers = (answers + [""] * len(keys))[: len(keys)]
         cells = dict(zip(keys, answers, strict=True))
-        place = _("table %(number)s") % {"number": count}
+        place = f"table:{count}"
         pk = references.get(written)
         reader.read(place, str(pk) if pk else "", written, cells)
         caption = ""
@@ -622,6 +630,8 @@ def pack_return_apply(*, pack_return: PackReturn, user: User) -> PackReturn:
             "action": step.action,
             "message": step.message,
             "via_group": step.via_group,
+            "status": step.answer.status if step.answer else "",
+            "narrative": step.answer.narrative if step.answer else "",
             "update": None
             if step.action == "refused"
             else updates_of.get(step.recommendation_id) or (step.existing.update_id if step.existing else None),

@@ -379,7 +379,7 @@ def _plant_pack_return(state, *, name, marker, entity, published, followup, peop
         created_by=people["secretariat"],
     )
     answer = {
-        "place": "row 2",
+        "place": "row:2",
         "id": published.pk,
         "written": f"{published.symbol} ¶ {published.paragraph}",
         "status": "in_progress",
@@ -394,7 +394,7 @@ def _plant_pack_return(state, *, name, marker, entity, published, followup, peop
         filename=f"answers-{name}{marker}.xlsx",
         digest="0" * 64,
         rows=[answer],
-        problems=[{"place": "row 3", "reference": "", "message": f"No recommendation id {marker}".strip()}],
+        problems=[{"place": "row:3", "reference": "", "message": f"No recommendation id {marker}".strip()}],
         uploaded_by=people["focal_point"],
     )
     PackAnswer.objects.create(

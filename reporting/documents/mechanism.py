@@ -80,17 +80,21 @@ def group_letter(index: int) -> str:
 # What a UPR text carries that the compact list says in its own columns: the paragraph number in
 # front ("121.1 Ratify …"), the recommending States at the end ("… (France); ").
 _LEADING_NUMBER = re.compile(r"^\s*(\d+(?:\.\d+)*)\.?\s+")
-_TRAILING_STATES = re.compile(r"\s*\(([^()]{2,200})\)[\s;.,]*$")
+_TRAILING_BRACKETS = re.compile(r"\s*\(((?:[^()]|\([^()]*\)){2,300})\)[\s;.,]*$")
 
 
-def short_text(text: str, *, paragraph: str = "", states: bool = False) -> str:
+def short_text(text: str, *, paragraph: str = "", states: list[str] | tuple = ()) -> str:
     """The first words of a text, with an ellipsis when there is more; without the paragraph
-    number it starts with, nor the recommending States it ends with when ``states``."""
+    number it starts with, nor the brackets it ends with when they name one of ``states`` (the
+    recommending States' names, or their first word: "Venezuela (Bolivarian Republic of)")."""
     found = _LEADING_NUMBER.match(text)
     if found and paragraph and found.group(1) == paragraph.strip():
         text = text[found.end() :]
-    if states:
-        text = _TRAILING_STATES.sub("", text)
+    brackets = _TRAILING_BRACKETS.search(text) if states else None
+    if brackets:
+        said = brackets.group(1).casefold()
+        if any(name.casefold() in said or name.split()[0].casefold() in said for name in states if name.strip()):
+            text = text[: brackets.start()]
     text = text.strip().rstrip(";,")
     words = text.split()
     if len(words) == 1 and len(text) > SHORT_CHARACTERS:
@@ -560,6 +564,16 @@ def mechanism_report(
 
     country_ids = {pk for row in rows for pk in row["recommending_country_ids"]}
     countries = dict(Country.objects.filter(pk__in=country_ids).values_list("pk", "name")) if country_ids else {}
+    # Texts name their recommending States in English as often as in the report's language.
+    country_spellings = {
+        pk: [name for name in (countries.get(pk), english) if name]
+        for pk, english in (
+            Country.objects.filter(pk__in=country_ids).values_list("pk", "name_en") if country_ids else []
+        )
+    }
+
+    def states_of(row) -> list[str]:
+        return [name for pk in row["recommending_country_ids"] for name in country_spellings.get(pk, [])]
 
     # The documents the report answers, newest first: their symbols, or the UPR session.
     documents: dict[str, datetime.date | None] = {}
@@ -631,7 +645,7 @@ def mechanism_report(
             return short_text(
                 text_in(first, language).text,
                 paragraph=first["paragraph"],
-                states=bool(first["recommending_country_ids"]),
+                states=states_of(first),
             )
     else:
         clusters = cluster_names()
@@ -675,9 +689,7 @@ def mechanism_report(
                         pk=row["pk"],
                         label=label_of(row),
                         text=text,
-                        short=short_text(
-                            text.text, paragraph=row["paragraph"], states=bool(row["recommending_country_ids"])
-                        ),
+                        short=short_text(text.text, paragraph=row["paragraph"], states=states_of(row)),
                         position=position_label(row["position"]),
                     )
                 )

@@ -15,9 +15,17 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from recommendations.models import ImplementationStatus
 from reporting.forms_drafts import PackReturnForm
 from reporting.queries import pack_returns_visible_to
-from reporting.returns import ReturnRefused, pack_return_apply, pack_return_plan, pack_return_read, pack_return_record
+from reporting.returns import (
+    ReturnRefused,
+    pack_return_apply,
+    pack_return_plan,
+    pack_return_read,
+    pack_return_record,
+    place_label,
+)
 from tenants.views.mixins import StatePermissionMixin
 
 PERMISSION = "reporting.return_packs"
@@ -89,6 +97,8 @@ class PackReturnDetailView(PackReturnMixin, TemplateView):
                     "action": s.action,
                     "message": s.message,
                     "via_group": s.via_group,
+                    "status": s.answer.status if s.answer else "",
+                    "narrative": s.answer.narrative if s.answer else "",
                     "update": s.existing.update_id if s.existing else None,
                 }
                 for s in pack_return_plan(pack_return=pack_return)
@@ -96,14 +106,19 @@ class PackReturnDetailView(PackReturnMixin, TemplateView):
         else:
             steps = pack_return.outcome
         counts = {action: sum(1 for s in steps if s["action"] == action) for action in labels}
+        statuses = dict(ImplementationStatus.choices)
         for step in steps:
             step["label"] = labels[step["action"]]
+            step["where"] = place_label(step["place"])
+            step["status_label"] = statuses.get(step.get("status", ""), "")
+        problems = [{**problem, "where": place_label(problem["place"])} for problem in pack_return.problems]
         refused = [s for s in steps if s["action"] == "refused"]
         return super().get_context_data(
             pack_return=pack_return,
             steps=[s for s in steps if s["action"] != "refused"],
             refused=refused,
-            not_used=len(pack_return.problems) + len(refused),
+            problems=problems,
+            not_used=len(problems) + len(refused),
             may_see_request=self.request.user.has_perm("reporting.draft_reports", self.request.state),
             counts=counts,
             preview=pack_return.status == pack_return.Status.PREVIEW,

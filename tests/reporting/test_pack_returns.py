@@ -198,24 +198,24 @@ def test_the_round_trip_of_a_filled_workbook(client, pack):
     # Every row not used, and why.
     assert [(p["place"], p["reference"], p["message"]) for p in first.problems] == [
         (
-            f"row {row_of(workbook.worksheets[0], 'A/HRC/99/XAA ¶ 1.2')}",
+            f"row:{row_of(workbook.worksheets[0], 'A/HRC/99/XAA ¶ 1.2')}",
             "A/HRC/99/XAA ¶ 1.2",
             "“Done” is not an implementation status: choose one of Not started, In progress, Partially "
             "implemented, Implemented, No longer applicable.",
         ),
         (
-            f"row {row_of(workbook.worksheets[0], 'A/HRC/99/XAA ¶ 1.3')}",
+            f"row:{row_of(workbook.worksheets[0], 'A/HRC/99/XAA ¶ 1.3')}",
             "A/HRC/99/XAA ¶ 1.3",
             "“What was done” is empty: say what was done.",
         ),
         (
-            f"row {rows['bad']}",
+            f"row:{rows['bad']}",
             "",
             "No recommendation id in the column “Id”: the answer cannot be matched to one.",
         ),
     ]
     refused = page.context["refused"]
-    assert [(s["place"], s["reference"], s["message"]) for s in refused] == [
+    assert [(s["where"], s["reference"], s["message"]) for s in refused] == [
         (
             f"row {rows['stolen']}",
             "A/HRC/99/XAA ¶ 1.4",
@@ -223,7 +223,8 @@ def test_the_round_trip_of_a_filled_workbook(client, pack):
             "about: the row may come from another entity's workbook.",
         )
     ]
-    for problem in [*first.problems, *refused]:
+    for problem in [*page.context["problems"], *refused]:
+        assert f'<th scope="row">{problem["where"]}</th>' in body
         assert escape(problem["message"]) in body
     # The answer goes to its related recommendations the entity leads too (1.3, and the CRC's 12).
     assert [(s["reference"], s["action"], s["via_group"]) for s in page.context["steps"]] == [
