@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from followup.models import Indicator, Measurement, ProgressUpdate
 from recommendations.models import Cluster, Entity, Mechanism, Recommendation
@@ -211,10 +212,10 @@ def test_preview_numbers_paragraphs_as_the_word_file_and_says_what_is_not_transl
     assert [update.number for update in entry.updates] == [number]
     assert f'<span class="paragraph-number">{number}.</span>' in body
     texts = [p.text for p in document.paragraphs]
-    length = texts[texts.index("Note for the drafting team") + 2]
     with translation.override("fr"):
+        length = texts[texts.index(translation.gettext("Note for the drafting team")) + 2]
         assert length == report.words.text
-    assert f'<p id="report-length">{length}</p>' in body
+    assert f'<p id="report-length">{escape(length)}</p>' in body
 
 
 def test_information_request_packs_hold_a_word_and_an_excel_file_per_entity(
