@@ -332,7 +332,7 @@ def pack_docx(data: PacksData, pack: Pack, *, author: str = "") -> bytes:
             if item.related
             else questions[bool(item.last_on)]
         )
-        doc.table(headers, rows, caption=caption % {"reference": item.reference})
+        doc.table(headers, rows, caption=caption % {"reference": item.reference}, shares=(2, 3))
     if pack.token:
         doc.paragraph([Run(reference_label() + " ", italic=True), pack.token])
     return doc.save(title=title, author=author)

@@ -282,10 +282,18 @@ class WordDocument:
         """An empty document of the same language, to write a part of this one apart."""
         return WordDocument(language=self.language, rtl=self.rtl, build=self.build)
 
-    def table(self, headers: Sequence[str], rows: Iterable[Sequence[object]], *, caption: str = "") -> None:
+    def table(
+        self,
+        headers: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        *,
+        caption: str = "",
+        shares: Sequence[float] | None = None,
+    ) -> None:
         """A table with a header row repeated on every page, its columns as wide as their words
-        need (``column_widths``); its rows are strings appended in one pass, however many there
-        are. Cells may hold ``Run``s or lists of them."""
+        need (``column_widths``), or sharing the page as ``shares`` say (a table to fill in, whose
+        empty column needs the room); its rows are strings appended in one pass, however many
+        there are. Cells may hold ``Run``s or lists of them."""
         if caption:
             self.parts.append(self._paragraph_xml(caption, "Caption", keep_next=True))
         rows = [list(row) for row in rows]
@@ -297,7 +305,10 @@ class WordDocument:
             return
         texts = [[_plain(cell) for cell in row] for row in rows]
         size, widths = TABLE_SIZES[0], None
-        for size in TABLE_SIZES:
+        if shares:
+            widths = [int(TEXT_WIDTH * share / sum(shares)) for share in shares]
+            widths[-1] += TEXT_WIDTH - sum(widths)
+        for size in () if widths else TABLE_SIZES:
             widths = column_widths([str(h) for h in headers], texts, size=size, rtl=self.rtl)
             if widths is not None:
                 break
