@@ -147,10 +147,10 @@ def test_mentions_notify_once_in_the_app_and_by_e_mail_in_their_language(
     with state_context(a.state):
         assert Notification.objects.filter(kind=Notification.Kind.MENTIONED, user=focal).count() == 1
         assert Mention.objects.filter(comment=comment).count() == 3
-    # In the app, in the reader's language.
+    # In the app, in the language the reader reads the site in.
     sign_in(client, focal)
-    page = client.get(url("notification-list")).content.decode()
-    assert "vous a mentionné dans un commentaire" in page
+    page = client.get(url("notification-list"), headers={"Accept-Language": "fr"}).content.decode()
+    assert "vous a mentionné(e) dans un commentaire" in page
 
 
 def test_someone_who_may_not_read_the_discussion_cannot_be_mentioned(planted, other):
