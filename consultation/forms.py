@@ -65,7 +65,7 @@ class PersonChoices(forms.ModelMultipleChoiceField):
 
 
 class CommentForm(forms.Form):
-    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+    text = forms.CharField(label=_("What you want to say"), widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
     mentioned = PersonChoices(
         label=_("Mention"),
