@@ -18,6 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from consultation.queries import assessment_public, consultations_open_on, submissions_public
 from nrtd.charts import chart
 from nrtd.ratelimit import RateLimitMixin
 from portal import pages, search
@@ -137,6 +138,10 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             sdg_targets=recommendation.sdg_targets.select_related("goal"),
             affected_groups=recommendation.affected_groups,
             back_url=self.request.GET.get("back", ""),
+            # Consultation: accepted submissions only; the NHRI's assessment if the State publishes them.
+            contributions=submissions_public(recommendation),
+            nhri_assessment=assessment_public(recommendation, self.request.state),
+            consultations=consultations_open_on(recommendation),
         )
         return context
 

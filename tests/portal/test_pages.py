@@ -104,7 +104,8 @@ def test_a_state_without_portal_is_404(client, portal_data):
 
 
 def test_published_only_everywhere(client, portal_data):
-    """Unpublished recommendations, updates that are not published, comments and names: nowhere."""
+    """Unpublished recommendations, updates that are not published, comments and names, submissions
+    not accepted (pending, considered, rejected), contacts and the secretariat's notes: nowhere."""
     d = portal_data
     hidden = d.recs["hidden"]
     addresses = [
@@ -124,13 +125,32 @@ def test_published_only_everywhere(client, portal_data):
         (api_url(d), {}),
         (api_url(d), {"q": "penalty"}),
         (api_url(d, d.recs["women"].pk), {}),
+        # Consultations: what was sent is public only once accepted; the unpublished
+        # recommendation of the consultation is never shown, nor offered in its form.
+        (url(d, "portal:consultation-list"), {}),
+        (url(d, "portal:consultation-detail", pk=d.consultation.pk), {}),
+        (url(d, "portal:consultation-submit", pk=d.consultation.pk), {}),
+        (url(d, "portal:consultation-submit", pk=d.consultation.pk), {"recommendation": hidden.pk}),
     ]
     for address, params in addresses:
         response = client.get(address, params)
         assert response.status_code == 200, address
         content = text_of(response)
-        for forbidden in (SECRET, "Abolish the death penalty", d.author_name, "OTHERLAND-ONLY", "Reviewer comment"):
+        for forbidden in (
+            SECRET,
+            "Abolish the death penalty",
+            d.author_name,
+            "OTHERLAND-ONLY",
+            "Reviewer comment",
+            "shelter@example.org",
+            f'value="{hidden.pk}"',
+        ):
             assert forbidden not in content, (address, params, forbidden)
+    # The accepted information is public, on its recommendation's page and in the API.
+    page = client.get(url(d, "portal:recommendation-detail", pk=d.recs["women"].pk)).content.decode()
+    assert "Shelters report fewer places since 2024" in page and "Shelter Network for Women" in page
+    detail = client.get(api_url(d, d.recs["women"].pk)).json()
+    assert [c["text"] for c in detail["contributions"]] == ["Shelters report fewer places since 2024"]
     # A search for the hidden words finds nothing (the page repeats the words asked, nothing else).
     page = client.get(url(d), {"q": SECRET}).content.decode()
     assert "0 recommendations found" in page
