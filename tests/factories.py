@@ -447,6 +447,8 @@ def _plant_pack_return(state, *, name, marker, entity, published, followup, peop
         pack_return=pack_return,
     )
     return request, pack_return
+
+
 def _plant_consultation(
     state, *, name, marker, unpublished_marker, entity, cluster, published, unpublished, people, followup
 ) -> dict:
