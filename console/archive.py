@@ -103,6 +103,7 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("followup_datacollectionround", "recommendation_ids"): Recommendation,
         ("followup_datacollectionround", "entity_ids"): Entity,
         ("reporting_reportingobligation", "entity_ids"): Entity,
+        ("imports_uhrischedule", "mechanism_ids"): Mechanism,
     }
 
 

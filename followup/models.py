@@ -437,6 +437,9 @@ class Notification(StateOwned):
         REMINDER = "reminder", _("Reminder of a deadline")
         OVERDUE = "overdue", _("A deadline has passed")
         DIGEST = "digest", _("Overdue rounds")
+        # A scheduled UHRI fetch (imports.schedule): a preview to confirm, or a fetch that kept failing.
+        IMPORT_READY = "import_ready", _("New recommendations to confirm")
+        IMPORT_FAILED = "import_failed", _("A scheduled fetch failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")

@@ -149,6 +149,14 @@ def message(notification: Notification) -> str:
             "%(count)s data-collection rounds are overdue: %(rounds)s.",
             _count(p.get("count")),
         ),
+        Notification.Kind.IMPORT_READY: _(
+            "The scheduled UHRI fetch found %(created)s new and %(updated)s changed recommendations; review the "
+            "preview and confirm the import."
+        ),
+        Notification.Kind.IMPORT_FAILED: _(
+            "The scheduled UHRI fetch failed after %(attempts)s attempts and will be tried at its next turn: "
+            "%(failure)s"
+        ),
     }
     text = texts.get(notification.kind, notification.get_kind_display())
     try:
