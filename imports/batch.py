@@ -97,8 +97,10 @@ class DetailsTally:
             "issued_on": record.issued_on.isoformat() if record.issued_on else "",
             "mechanism": record.mechanism or "",
             "session": record.upr_session if upr else record.session,
-            "cycle": record.upr_cycle,
         }
+        # A cycle is the UPR's only: other mechanisms' records are not said to lack one.
+        if upr or record.upr_cycle is not None:
+            found["cycle"] = record.upr_cycle
         for name, value in found.items():
             if value in ("", None):
                 self.missing[name] += 1

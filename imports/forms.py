@@ -533,7 +533,13 @@ class UhriScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "schedule_%s")
         super().__init__(*args, **kwargs)
-        self.fields["mechanisms"].choices = mechanisms_by_kind(lambda mechanism: str(mechanism.pk))
+        self.groups = mechanisms_by_kind(lambda mechanism: str(mechanism.pk))
+        self.fields["mechanisms"].choices = [choice for _kind, choices in self.groups for choice in choices]
+
+    def mechanism_groups(self) -> list[tuple[str, list]]:
+        """The mechanisms' checkboxes by kind of mechanism, for the template: [(kind, [checkbox, …])]."""
+        checkboxes = {checkbox.data["value"]: checkbox for checkbox in self["mechanisms"]}
+        return [(kind, [checkboxes[value] for value, _name in choices]) for kind, choices in self.groups]
 
     @staticmethod
     def initial_for(schedule: UhriSchedule | None) -> dict:

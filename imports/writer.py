@@ -173,9 +173,10 @@ def _array(ids: list[int]) -> str:
     return "{" + ",".join(map(str, ids)) + "}"
 
 
-def _copy_row(row: list) -> list:
+def _copy_row(row) -> list:
     """A prepared row (its id first) as COPY takes it: the vocabulary arrays as literals."""
-    return [*row[: -len(ARRAY_FIELDS)], *map(_array, row[-len(ARRAY_FIELDS) :])]
+    arrays = row[-len(ARRAY_FIELDS) :]
+    return [*row[: -len(ARRAY_FIELDS)], *(None if ids is None else _array(ids) for ids in arrays)]
 
 
 class _Preparer:

@@ -70,7 +70,7 @@ class ImportDetailView(StatePermissionMixin, DetailView):
         job = self.object
         processed = cache.get(progress_key(job.pk)) if job.status == ImportJob.Status.RUNNING else None
         user = self.request.user
-        may_give_details = user.has_perm("imports.preview_again", job)
+        may_give_details = user.has_perm("imports.preview_again", job) and _details_wanted(job)
         if may_give_details and "batch_form" not in kwargs:
             kwargs["batch_form"] = BatchDetailsForm(
                 initial=BatchDetailsForm.initial_for(BatchDetails.from_options(job.options.get("batch")))
@@ -101,6 +101,16 @@ class ImportDetailView(StatePermissionMixin, DetailView):
         elif request.user.has_perm("imports.confirm_job", job):
             job = import_job_confirm(preview=job, user=request.user)
         return redirect("workspace:import-detail", state_slug=request.state.slug, pk=job.pk)
+
+
+def _details_wanted(job: ImportJob) -> bool:
+    """Whether the preview's page offers the batch's details: some records lack one, details were
+    given already (to change them), or an addendum did not find its report."""
+    addendum = job.summary.get("addendum")
+    if addendum is not None:
+        return not addendum.get("found")
+    details = job.summary.get("details") or []
+    return bool(job.options.get("batch")) or any(detail.get("missing") for detail in details)
 
 
 class UhriFetchView(StatePermissionMixin, View):

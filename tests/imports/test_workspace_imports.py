@@ -117,6 +117,8 @@ def test_the_addendum_preview_shows_the_positions_that_change(
         "Slovenia Document symbol A/HRC/43/15 Date of the document Dec. 19, 2019 Mechanism UPR Session 34 "
         "UPR cycle 3 State Slovenia"
     ) in page
+    # Every record has its details: nothing to give.
+    assert "Details of the batch" not in page
     with django_capture_on_commit_callbacks(execute=True):
         client.post(report)
 
@@ -127,9 +129,11 @@ def test_the_addendum_preview_shows_the_positions_that_change(
         "Positions that change 157 Already in that position 0 Numbers it could not place 0 Supported 124 Noted 33"
     ) in page
     assert "157 positions change" in page
+    assert "Details of the batch" not in page, "the report was found: nothing to give"
     assert (
-        "122.1 122.1 Complete the process of ratification of the Optional Protocol to the International Covenant on "
-        "Economic, Social and Cultural Rights (Senegal); Pending Supported 122.2 122.2 Ratify the International "
+        "Recommendation Position before Position in the addendum 122.1 Complete the process of ratification of the "
+        "Optional Protocol to the International Covenant on Economic, Social and Cultural Rights (Senegal); Pending "
+        "Supported 122.2 Ratify the International "
         "Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families (Bangladesh) "
         "(Egypt); Pending Noted"
     ) in page
