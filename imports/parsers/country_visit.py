@@ -55,7 +55,7 @@ def parse_country_visit(
     paragraphs = split_paragraphs(document.lines, source=document.source)
     if not any(_section_heading(paragraph) for paragraph in paragraphs):
         raise ImportFormatError(
-            _("The report has no chapter or section of recommendations (a heading \u201cRecommendations\u201d).")
+            _("The report has no chapter or section of recommendations (a heading “Recommendations”).")
         )
     report = CountryVisitReport(info=info, recommendations=[])
     for paragraph in paragraphs:

@@ -97,14 +97,14 @@ def parse_upr_report(document: DocumentText, *, language: str = "en", info: Docu
     if lines is None:
         raise ImportFormatError(
             _(
-                "The document has no section \u201cConclusions and/or recommendations\u201d, so it is not read as a "
+                "The document has no section “Conclusions and/or recommendations”, so it is not read as a "
                 "report of the Working Group on the Universal Periodic Review."
             )
         )
     lists, errors = _read_lists(lines, info, language=language, source=document.source)
     if not any(upr_list.items for upr_list in lists):
         raise ImportFormatError(
-            _("The section \u201cConclusions and/or recommendations\u201d lists no numbered recommendations.")
+            _("The section “Conclusions and/or recommendations” lists no numbered recommendations.")
         )
     if info.kind is None:
         info.kind = KIND_UPR_REPORT
