@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
@@ -22,9 +22,9 @@ from nrtd.charts import chart
 from nrtd.ratelimit import RateLimitMixin
 from portal import pages, search
 from portal.cache import partial_page, set_language_cookie
-from recommendations.exports import table_csv, table_xlsx
+from recommendations.exports import export_filename, table_csv, table_xlsx
 from recommendations.models import Entity
-from recommendations.queries import recommendations_published
+from recommendations.queries import recommendations_published, related_published
 
 
 class PortalMixin:
@@ -129,6 +129,9 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             status=status,
             status_on=status_on,
             updates=pages.published_progress(recommendation),
+            related=[
+                (related, *search.text_in(related, language)[:2]) for related in related_published(recommendation.pk)
+            ],
             supporting_entities=Entity.objects.filter(pk__in=recommendation.supporting_entity_ids),
             themes=recommendation.themes,
             sdg_targets=recommendation.sdg_targets.select_related("goal"),
@@ -199,14 +202,14 @@ class PortalExportView(RateLimitMixin, PortalMixin, View):
         query = search.SearchQuery.from_querydict(request.GET, request.LANGUAGE_CODE)
         ids = search.all_ids(state.pk, query, settings.NRTD_PORTAL_EXPORT_MAX)
         rows = pages.export_rows(state, ids, request.LANGUAGE_CODE, settings.SITE_URL.rstrip("/"))
-        stem = f"{state.slug}-recommendations-{timezone.localdate():%Y-%m-%d}"
+        filename = export_filename(state, pages.export_filters(query), kind)
         if kind == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             table_csv(pages.export_headers(), rows, response)
         else:
             response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             table_xlsx(translation.gettext("Recommendations"), pages.export_headers(), rows, response)
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -40,7 +40,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
-from reporting.models import ReportDraft, ReportingObligation
+from reporting.models import PackAnswer, PackReturn, ReportDraft, ReportingObligation
 from tenants.models import Role, State, SupportAccess, SupportSession, User
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
@@ -103,6 +103,11 @@ class PlantedState:
     feed_token: str = ""
     # Report drafts: a finished mechanism report with its (tiny) Word file, for the obligation.
     report_draft: ReportDraft | None = None
+    # An information request (its packs not assembled) brought back by the entity's focal point:
+    # a preview answering the published recommendation, and the answer an earlier upload made
+    # into the draft update.
+    pack_request: ReportDraft | None = None
+    pack_return: PackReturn | None = None
 
 
 @dataclass
@@ -218,6 +223,9 @@ def _plant_state(
         )
         obligation, feed_token = _plant_calendar(state, name=name, marker=marker, entity=entity, people=people)
         report_draft = _plant_report_draft(state, name=name, marker=marker, obligation=obligation, people=people)
+        pack_request, pack_return = _plant_pack_return(
+            state, name=name, marker=marker, entity=entity, published=published, followup=followup, people=people
+        )
     return PlantedState(
         state=state,
         entity=entity,
@@ -233,6 +241,8 @@ def _plant_state(
         obligation=obligation,
         feed_token=feed_token,
         report_draft=report_draft,
+        pack_request=pack_request,
+        pack_return=pack_return,
         **followup,
     )
 
@@ -359,6 +369,46 @@ def _plant_report_draft(state, *, name, marker, obligation, people) -> ReportDra
         created_by=people["secretariat"],
         finished_at=timezone.now(),
     )
+
+
+def _plant_pack_return(state, *, name, marker, entity, published, followup, people) -> tuple[ReportDraft, PackReturn]:
+    request = ReportDraft.objects.create(
+        state=state,
+        kind=ReportDraft.Kind.INFORMATION_REQUEST,
+        title=f"Requests for information of {name} {marker}".strip(),
+        language="en",
+        parameters={"entities": [entity.pk], "mechanism": None, "deadline": "2030-01-01", "instructions": ""},
+        created_by=people["secretariat"],
+    )
+    answer = {
+        "place": "row:2",
+        "id": published.pk,
+        "written": f"{published.symbol} ¶ {published.paragraph}",
+        "status": "in_progress",
+        "narrative": f"Draft in progress {marker}".strip(),
+        "reported_on": "",
+        "to_group": False,
+    }
+    pack_return = PackReturn.objects.create(
+        state=state,
+        request=request,
+        entity=entity,
+        filename=f"answers-{name}{marker}.xlsx",
+        digest="0" * 64,
+        rows=[answer],
+        problems=[{"place": "row:3", "reference": "", "message": f"No recommendation id {marker}".strip()}],
+        uploaded_by=people["focal_point"],
+    )
+    PackAnswer.objects.create(
+        state=state,
+        request=request,
+        entity=entity,
+        recommendation=published,
+        update=followup["draft_update"],
+        digest="0" * 64,
+        pack_return=pack_return,
+    )
+    return request, pack_return
 
 
 def plant() -> PlantedData:

@@ -224,6 +224,12 @@ ROUTES: dict[str, Route] = {
     "workspace:draft-preview": Route("workspace", obj="report_draft", refused=CURATORS_ONLY),
     # Queues a new draft on commit (never run here: these tests roll back).
     "workspace:draft-regenerate": Route("workspace", obj="report_draft", method="post", ok=302, refused=CURATORS_ONLY),
+    # Information request packs brought back: the secretariat's and the entity's focal point's (the
+    # planted one is the focal point's entity's); an observer may not upload, nor open one (404).
+    "workspace:pack-return-list": Route("workspace", refused=OBSERVER),
+    "workspace:pack-return-detail": Route("workspace", obj="pack_return", hidden=OBSERVER),
+    # Makes the planted preview's draft update (rolled back with the test).
+    "workspace:pack-return-apply": Route("workspace", obj="pack_return", method="post", ok=302, hidden=OBSERVER),
     "api:state-api:recommendation-list": Route("state-api"),
     "api:state-api:recommendation-detail": Route("state-api", obj="published"),
     "portal:home": Route("portal"),
