@@ -107,6 +107,7 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("consultation_message", "recommendation_ids"): Recommendation,
         ("consultation_consultation", "recommendation_ids"): Recommendation,
         ("consultation_submission", "recommendation_ids"): Recommendation,
+        ("imports_uhrischedule", "mechanism_ids"): Mechanism,
     }
 
 

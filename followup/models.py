@@ -441,6 +441,9 @@ class Notification(StateOwned):
         MENTIONED = "mentioned", _("You were mentioned in a comment")
         MESSAGE = "message", _("A message to the network")
         MESSAGE_REPLY = "message_reply", _("A reply to a message")
+        # A scheduled UHRI fetch (imports.schedule): a preview to confirm, or a fetch that kept failing.
+        IMPORT_READY = "import_ready", _("New recommendations to confirm")
+        IMPORT_FAILED = "import_failed", _("A scheduled fetch failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")

@@ -158,6 +158,14 @@ def message(notification: Notification) -> str:
         Notification.Kind.MENTIONED: _("%(author)s mentioned you in a comment on %(subject)s."),
         Notification.Kind.MESSAGE: _("%(author)s sent a message to the network: “%(title)s”."),
         Notification.Kind.MESSAGE_REPLY: _("%(author)s replied to “%(title)s”."),
+        Notification.Kind.IMPORT_READY: _(
+            "The scheduled UHRI fetch found %(created)s new and %(updated)s changed recommendations; review the "
+            "preview and confirm the import."
+        ),
+        Notification.Kind.IMPORT_FAILED: _(
+            "The scheduled UHRI fetch failed after %(attempts)s attempts and will be tried at its next turn: "
+            "%(failure)s"
+        ),
     }
     text = texts.get(notification.kind, notification.get_kind_display())
     try:

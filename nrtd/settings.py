@@ -386,6 +386,12 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "followup.tasks.reminders_task",
         "schedule": crontab(minute=envint("NRTD_REMINDERS_MINUTE", 5)),
     },
+    # States' scheduled UHRI fetches (imports.schedule): each State claimed before it is queued,
+    # so a beat that runs twice fetches nothing twice. Does nothing without UHRI_API_URL.
+    "imports-uhri-schedules": {
+        "task": "imports.tasks.uhri_schedules_task",
+        "schedule": crontab(minute=envint("NRTD_UHRI_SCHEDULE_MINUTE", 20)),
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------

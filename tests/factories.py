@@ -35,7 +35,7 @@ from followup.models import (
     ReminderLog,
     RoundTask,
 )
-from imports.models import ColumnMapping, ImportJob
+from imports.models import ColumnMapping, ImportJob, UhriSchedule
 from recommendations.models import (
     AffectedGroup,
     Cluster,
@@ -209,6 +209,8 @@ def _plant_state(
             description=f"The layout of the {name} ministries' sheet {marker}".strip(),
             fields={"text": {"column": "Recommendation"}, "position": {"column": "Response"}},
         )
+        # Off: the planted States fetch nothing on a schedule (the schedule's tests turn it on).
+        UhriSchedule.objects.create(state=state, enabled=False, last_failure=marker)
         RelatedGroup.objects.create(state=state)
         # A past support session (ended: nobody is in support mode in the planted States).
         support = SupportSession.objects.create(

@@ -128,6 +128,7 @@ ROUTES: dict[str, Route] = {
         "workspace", method="post", ok=302, refused=frozenset({"a_focal_point", "a_observer"})
     ),
     "workspace:import-detail": Route("workspace", obj="import_job", refused=frozenset({"a_focal_point", "a_observer"})),
+    "workspace:import-uhri-schedule": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-create": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-edit": Route(
