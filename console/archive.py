@@ -103,6 +103,11 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("followup_datacollectionround", "recommendation_ids"): Recommendation,
         ("followup_datacollectionround", "entity_ids"): Entity,
         ("reporting_reportingobligation", "entity_ids"): Entity,
+        ("consultation_message", "entity_ids"): Entity,
+        ("consultation_message", "recommendation_ids"): Recommendation,
+        ("consultation_consultation", "recommendation_ids"): Recommendation,
+        ("consultation_submission", "recommendation_ids"): Recommendation,
+        ("imports_uhrischedule", "mechanism_ids"): Mechanism,
     }
 
 

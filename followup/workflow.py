@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from followup import notify as notifications
 from followup.evidence import delete_files_on_commit
 from followup.models import Action, DataCollectionRound, Notification, ProgressUpdate, RoundTask
+from nrtd.db import update_by_id
 from recommendations.models import Entity, Recommendation
 from tenants.models import State, User
 
@@ -89,6 +90,50 @@ def update_create(
         **{name: data[name] for name in FIELDS if name in data},
     )
     return update
+
+
+@transaction.atomic
+def updates_create_drafts(
+    *, state: State, user: User, entity: Entity, drafts: list[tuple[int, dict]]
+) -> list[ProgressUpdate]:
+    """Many new draft updates of ``entity`` at once, one per ``(recommendation id, data)``: an
+    information request pack brought back (reporting.returns). One statement however many."""
+    return ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            state=state,
+            entity=entity,
+            recommendation_id=recommendation_id,
+            author=user,
+            **{name: data[name] for name in FIELDS if name in data},
+        )
+        for recommendation_id, data in drafts
+    )
+
+
+@transaction.atomic
+def updates_edit_drafts(*, edits: list[tuple[int, int, dict]]) -> set[int]:
+    """New text on many draft or returned updates at once, one per ``(id, version, data)``: an
+    information request brought back corrected (reporting.returns). Each is saved only if it is
+    still at that version and editable (its row locked while checked); returns the ids saved."""
+    if not edits:
+        return set()
+    wanted = {pk: (version, data) for pk, version, data in edits}
+    current = list(ProgressUpdate.objects.select_for_update().filter(pk__in=list(wanted), status__in=EDITABLE))
+    now = timezone.now()
+    rows = []
+    for update in current:
+        version, data = wanted[update.pk]
+        if update.version != version:
+            continue
+        values = [data.get(name, getattr(update, name)) for name in FIELDS]
+        rows.append((update.pk, *values, version + 1, now))
+    update_by_id(
+        ProgressUpdate._meta.db_table,
+        [*FIELDS, "version", "updated_at"],
+        rows,
+        types=["varchar", "text", "date", "integer", "timestamptz"],
+    )
+    return {row[0] for row in rows}
 
 
 @transaction.atomic

@@ -110,6 +110,20 @@ class State(models.Model):
         default=False,
         help_text=_("Administrators and secretariat officers must sign in with a code from an app as well."),
     )
+    # Consultation (docs/consultation.md). To join the State's settings page when it exists.
+    consultation_anonymous = models.BooleanField(
+        _("anonymous submissions"),
+        default=False,
+        help_text=_("Visitors of the portal may send information in a consultation without giving a name or contact."),
+    )
+    nhri_assessments_public = models.BooleanField(
+        _("publish the NHRI's assessments"),
+        default=False,
+        help_text=_(
+            "The national human rights institution's assessment of each published recommendation shows on the "
+            "portal, apart from the government's status."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -149,6 +163,9 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat officer")
     FOCAL_POINT = "focal_point", _("Focal point")
     OBSERVER = "observer", _("Observer")
+    # The national human rights institution's own accounts: they read what observers read, and
+    # give the institution's assessment of each recommendation's implementation (consultation).
+    NHRI = "nhri", _("National human rights institution")
 
 
 class Membership(StateOwned):

@@ -19,6 +19,7 @@ from followup.forms import EvidenceForm, ReviewForm, UpdateForm
 from followup.models import Action, DataCollectionRound, Evidence, ProgressUpdate, RoundTask
 from followup.queries import history_of, my_entity_ids, reporting_entities, updates_visible_to
 from followup.views.common import conflict_form
+from recommendations.extensions import panels_for
 from recommendations.models import Entity, Recommendation
 from recommendations.queries import recommendations_visible_to
 from tenants.views.mixins import StatePermissionMixin
@@ -214,6 +215,7 @@ class UpdateDetailView(UpdateObjectMixin, StatePermissionMixin, DetailView):
             evidence_form=EvidenceForm() if may_edit and update.editable else None,
             review_form=ReviewForm(initial={"version": update.version}),
             history=history_of(update, limit=50),
+            panels=panels_for(request=self.request, obj=update),
             **kwargs,
         )
 

@@ -39,7 +39,9 @@ WORKSPACE_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("entities", ("entity-", "focal-point-")),
     ("calendar", ("calendar", "obligation-")),
     ("dashboard", ("dashboard",)),
-    ("drafts", ("draft-",)),
+    ("drafts", ("draft-", "pack-return-")),
+    ("messages", ("message-", "attachment-")),
+    ("consultations", ("consultation-", "submission-", "assessment-")),
     ("my-work", ("my-work", "notification-")),
     ("home", ("home", "member-", "security", "support-log", "settings", "people", "person-", "invitation-")),
 ]

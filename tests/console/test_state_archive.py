@@ -35,6 +35,10 @@ OWNED_ARRAYS = {
     ("followup_datacollectionround", "recommendation_ids"): "recommendations_recommendation",
     ("followup_datacollectionround", "entity_ids"): "recommendations_entity",
     ("reporting_reportingobligation", "entity_ids"): "recommendations_entity",
+    ("consultation_message", "entity_ids"): "recommendations_entity",
+    ("consultation_message", "recommendation_ids"): "recommendations_recommendation",
+    ("consultation_consultation", "recommendation_ids"): "recommendations_recommendation",
+    ("consultation_submission", "recommendation_ids"): "recommendations_recommendation",
 }
 
 
