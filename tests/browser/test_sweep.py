@@ -52,7 +52,7 @@ def is_api(name: str) -> bool:
 
 
 SWEPT_KINDS = frozenset({"workspace", "platform", "portal", "public", "account"})
-MEMBERS = ("a_admin", "a_secretariat", "a_focal_point", "a_observer")
+MEMBERS = ("a_admin", "a_secretariat", "a_focal_point", "a_observer", "a_nhri")
 
 
 def persona_for(route: Route) -> str:
