@@ -39,7 +39,7 @@ def test_upload_preview_confirm_watch_and_find(page, live_server_url, committed,
 
     with celery_worker(celery_queue):
         # The swapped part says it, and the page's stable live region announces it.
-        expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=20_000)
+        expect(page.locator("#live-polite")).to_have_text("If you import this file:", timeout=20_000)
         expect(page.locator("#job-status").get_by_text("If you import this file:")).to_be_visible()
         assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
         facts = page.locator("dl.facts")

@@ -82,10 +82,10 @@ def test_the_secretariat_ticks_runs_a_bulk_action_and_undoes_it_by_keyboard(page
     tab_until(page, "input[name=ids]", limit=20)
     page.keyboard.press("Space")
     expect(bulk).to_be_visible()
-    expect(page.get_by_role("status")).to_have_text("Recommendations selected: 1")
+    expect(page.locator("#live-polite")).to_have_text("Recommendations selected: 1")
     tab_until(page, "input[name=ids]", limit=5)
     page.keyboard.press("Space")
-    expect(page.get_by_role("status")).to_have_text("Recommendations selected: 2")
+    expect(page.locator("#live-polite")).to_have_text("Recommendations selected: 2")
     expect(bulk.locator(".bulk-selection-text")).to_have_text("Recommendations selected: 2")
 
     # The bar comes after the table: the action, then the entity it needs (shown with it).
@@ -153,7 +153,7 @@ def test_a_type_ahead_choice_by_keyboard_with_its_roles(page, live_server_url, c
     assert box.get_attribute("aria-activedescendant") == active
     page.keyboard.press("Enter")
     expect(option).to_have_attribute("aria-selected", "true")
-    expect(page.get_by_role("status")).to_have_text(re.compile(r"^Chosen: CRC — "))
+    expect(page.locator("#live-polite")).to_have_text(re.compile(r"^Chosen: CRC — "))
     expect(page.get_by_role("button", name=re.compile(r"^Remove CRC — "))).to_be_visible()
     page.keyboard.press("Escape")
     expect(box).to_have_attribute("aria-expanded", "false")

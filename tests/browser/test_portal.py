@@ -47,15 +47,17 @@ def test_search_narrow_open_and_switch_language(page, live_server_url, committed
     page.goto(f"{live_server_url}/{state.slug}/?lang=en")
     page.get_by_label("Search the recommendations").fill("violence")
     page.get_by_role("button", name="Search", exact=True).click()
-    status = page.get_by_role("status")
+    # The count, in the results htmx replaces, and announced by the page's stable live region.
+    expect(page.locator(".result-count")).to_have_text("3 recommendations found")
+    status = page.locator("#live-polite")
     expect(status).to_have_text("3 recommendations found")
     expect(page.locator("mark").first).to_have_text("violence")
 
     # Two facets: htmx replaces the results as each box is ticked, and the address follows.
     page.get_by_label(re.compile(r"^Universal Periodic Review \(2\)")).check()
-    expect(page.get_by_role("status")).to_have_text("2 recommendations found")
+    expect(page.locator("#live-polite")).to_have_text("2 recommendations found")
     page.get_by_label(re.compile(r"^Supported \(1\)")).check()
-    expect(page.get_by_role("status")).to_have_text("1 recommendation found")
+    expect(page.locator("#live-polite")).to_have_text("1 recommendation found")
     expect(page).to_have_url(re.compile(r"kind=upr.*position=supported"))
 
     page.get_by_role("link", name="A/HRC/77/UPR").click()

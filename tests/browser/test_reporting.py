@@ -41,7 +41,7 @@ def test_ask_for_a_draft_report_watch_it_and_download_it(
 
     with celery_worker(celery_queue):
         expect(page.locator("#draft-status").get_by_text("The draft is ready")).to_be_visible(timeout=20_000)
-        expect(page.get_by_role("status")).to_contain_text("The draft is ready")
+        expect(page.locator("#live-polite")).to_contain_text("The draft is ready")
     assert page.evaluate("window.nrtdSamePage") is True, "the page reloaded instead of following the job"
 
     with page.expect_download() as download_info:

@@ -35,7 +35,7 @@ def test_report_pdf_then_addendum_positions_in_the_preview(
         page.get_by_label("File").set_input_files(str(REPORT))
         page.get_by_role("button", name="Preview the import").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Preview of {REPORT.name}")
-        expect(page.get_by_role("status")).to_have_text("If you import this file:", timeout=30_000)
+        expect(page.locator("#job-status").get_by_text("If you import this file:")).to_be_visible(timeout=30_000)
         facts = page.locator("dl.facts").first
         expect(facts).to_contain_text("Records read215")
         expect(facts).to_contain_text("Created215")
@@ -46,17 +46,18 @@ def test_report_pdf_then_addendum_positions_in_the_preview(
         expect(described).to_contain_text("Session34")
         expect(described).to_contain_text("UPR cycle3")
         page.get_by_role("button", name="Import it").click()
-        expect(page.get_by_text("The import is finished:")).to_be_visible(timeout=30_000)
+        expect(page.locator("#job-status").get_by_text("The import is finished:")).to_be_visible(timeout=30_000)
 
         # The addendum: its preview shows what changes, before anything is written.
         page.goto(f"{live_server_url}/alpha/workspace/imports/")
         page.get_by_label("File").set_input_files(str(ADDENDUM))
         page.get_by_role("button", name="Preview the import").click()
         expect(page.get_by_role("heading", level=1)).to_have_text(f"Preview of {ADDENDUM.name}")
-        expect(page.get_by_role("status")).to_have_text(
-            "If you confirm, the addendum sets these positions on the recommendations of A/HRC/43/15:",
-            timeout=30_000,
-        )
+        expect(
+            page.locator("#job-status").get_by_text(
+                "If you confirm, the addendum sets these positions on the recommendations of A/HRC/43/15:"
+            )
+        ).to_be_visible(timeout=30_000)
         expect(page.get_by_role("heading", name="157 positions change")).to_be_visible()
         first_change = page.get_by_role("row").filter(has_text="122.1 Complete the process of ratification")
         expect(first_change).to_contain_text("Pending")
@@ -69,7 +70,9 @@ def test_report_pdf_then_addendum_positions_in_the_preview(
 
         page.get_by_role("button", name="Set these positions").click()
         expect(
-            page.get_by_text("The addendum's positions are set on the recommendations of A/HRC/43/15:")
+            page.locator("#job-status").get_by_text(
+                "The addendum's positions are set on the recommendations of A/HRC/43/15:"
+            )
         ).to_be_visible(timeout=30_000)
     with state_context(committed.a.state):
         positions = dict(
