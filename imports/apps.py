@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ImportsConfig(AppConfig):
     name = "imports"
     verbose_name = _("Imports")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: ready() runs once the models are loaded.
+        from imports import history_display
+
+        history_display.register()

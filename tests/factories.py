@@ -41,7 +41,8 @@ from recommendations.models import (
     Theme,
 )
 from reporting.models import ReportDraft, ReportingObligation
-from tenants.models import Role, State, SupportAccess, SupportSession, User
+from tenants.models import Invitation, Membership, Role, State, SupportAccess, SupportSession, User
+from tenants.people import token_hash
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
 
@@ -103,6 +104,11 @@ class PlantedState:
     feed_token: str = ""
     # Report drafts: a finished mechanism report with its (tiny) Word file, for the obligation.
     report_draft: ReportDraft | None = None
+    # People: the observer's membership (to change), and an open invitation of a focal point of
+    # the entity, with the token its e-mail's link carries (only its hash is stored).
+    observer_membership: Membership | None = None
+    invitation: Invitation | None = None
+    invitation_token: str = ""
 
 
 @dataclass
@@ -216,6 +222,19 @@ def _plant_state(
         )
         obligation, feed_token = _plant_calendar(state, name=name, marker=marker, entity=entity, people=people)
         report_draft = _plant_report_draft(state, name=name, marker=marker, obligation=obligation, people=people)
+        invitation_token = f"planted-invitation-of-{slug}-{'x' * 24}"
+        invitation = Invitation.objects.create(
+            state=state,
+            email=f"invited@{slug}.example.org",
+            name=f"Invited to {name} {marker}".strip(),
+            role=Role.FOCAL_POINT,
+            entity_ids=[entity.pk],
+            focal_point_kind="technical",
+            invited_by=people["admin"],
+            token_hash=token_hash(invitation_token, state.pk),
+            expires_at=timezone.now() + datetime.timedelta(days=14),
+        )
+        observer_membership = Membership.objects.get(user=people["observer"])
     return PlantedState(
         state=state,
         entity=entity,
@@ -231,6 +250,9 @@ def _plant_state(
         obligation=obligation,
         feed_token=feed_token,
         report_draft=report_draft,
+        observer_membership=observer_membership,
+        invitation=invitation,
+        invitation_token=invitation_token,
         **followup,
     )
 

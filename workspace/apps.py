@@ -7,3 +7,9 @@ class WorkspaceConfig(AppConfig):
     # a recommendation's page with its follow-up. Nothing imports this app.
     name = "workspace"
     verbose_name = _("Workspace")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: ready() runs once the models are loaded.
+        from workspace import history_display
+
+        history_display.register()
