@@ -92,11 +92,20 @@ def notify(
 
 def notify_many(*, state: State, messages: Iterable[Message], exclude: User | None = None) -> list[Notification]:
     """Several messages at once (a bulk step): one insert and one e-mail job for all of them."""
+    messages = list(messages)
+    # Only people who may still enter the State (a deactivated author, say, is told nothing).
+    members = set(
+        Membership.objects.filter(
+            user_id__in={user.pk for message_ in messages for user in message_.users}, is_active=True
+        ).values_list("user_id", flat=True)
+    )
     rows = []
     for message_ in messages:
         seen: set[int] = set()
         for user in message_.users:
             if user.pk in seen or (exclude is not None and user.pk == exclude.pk) or not user.is_active:
+                continue
+            if user.pk not in members:
                 continue
             seen.add(user.pk)
             rows.append(

@@ -63,7 +63,8 @@ class PersonInviteForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("role") == Role.FOCAL_POINT and not data.get("entities"):
+        # (Unless the entities chosen were refused already.)
+        if data.get("role") == Role.FOCAL_POINT and not data.get("entities") and "entities" not in self.errors:
             self.add_error("entities", _("Choose the entities this focal point will answer for."))
         return data
 

@@ -168,7 +168,12 @@ def _capital(text) -> str:
 
 
 def kind_of(model) -> str:
-    return _capital(model._meta.verbose_name) if model is not None else _("Record")
+    return _kind_of(model, translation.get_language()) if model is not None else _("Record")
+
+
+@functools.cache
+def _kind_of(model, language: str | None) -> str:
+    return _capital(model._meta.verbose_name)
 
 
 def column_label(model, column: str) -> str | None:
@@ -176,6 +181,12 @@ def column_label(model, column: str) -> str | None:
     longer has (history may hold columns since removed): such a column is not shown."""
     if model is None:
         return None
+    # Translated once per language: a page or an export asks for the same labels again and again.
+    return _column_label(model, column, translation.get_language())
+
+
+@functools.cache
+def _column_label(model, column: str, language_code: str | None) -> str | None:
     field_ = _fields_by_column(model).get(column)
     if field_ is None:
         return None
@@ -222,6 +233,14 @@ class Names:
         self.rows: dict[type[models.Model], dict[int, dict]] = defaultdict(dict)
         self.gone: dict[type[models.Model], dict[int, dict]] = defaultdict(dict)
         self.fetched: dict[type[models.Model], set[int]] = defaultdict(set)
+        # Labels asked for again and again on a page or in an export: looked up once per render.
+        self.labels: dict[tuple[type[models.Model], str], str | None] = {}
+
+    def label(self, model, column: str) -> str | None:
+        key = (model, column)
+        if key not in self.labels:
+            self.labels[key] = column_label(model, column)
+        return self.labels[key]
 
     def want(self, model, ids: Iterable) -> None:
         for value in ids:
@@ -441,11 +460,11 @@ ACTIONS = {
 }
 
 
-def _visible_columns(model, table: str, row: dict) -> list[str]:
+def _visible_columns(model, table: str, row: dict, names: Names) -> list[str]:
     """The row's columns a person reads, in the model's order (the JSON's is by key length)."""
     display = TABLES.get(table)
     hidden = HIDDEN_EVERYWHERE | (display.hidden if display else frozenset())
-    return [c for c in _column_order(model) if c in row and c not in hidden and column_label(model, c) is not None]
+    return [c for c in _column_order(model) if c in row and c not in hidden and names.label(model, c) is not None]
 
 
 @functools.cache
@@ -512,24 +531,24 @@ def _changes(entry: HistoryEntry, model, names: Names) -> list[Change]:
     before, after = entry.before or {}, entry.after or {}
     table = entry.table_name
     if entry.operation == HistoryEntry.Operation.UPDATE:
-        columns = _visible_columns(model, table, after)
+        columns = _visible_columns(model, table, after, names)
         return [
             Change(
-                column_label(model, c),
+                names.label(model, c),
                 names.value(model, c, before.get(c), row=before),
                 names.value(model, c, after.get(c), row=after),
             )
             for c in columns
         ]
     side = after or before
-    columns = [c for c in _visible_columns(model, table, side) if side.get(c) not in (None, "", [], {})]
+    columns = [c for c in _visible_columns(model, table, side, names) if side.get(c) not in (None, "", [], {})]
     changes = []
     for column in columns[:FIELDS_OF_A_RECORD]:
         shown = names.value(model, column, side.get(column), row=side)
         if entry.operation == HistoryEntry.Operation.INSERT:
-            changes.append(Change(column_label(model, column), after=shown))
+            changes.append(Change(names.label(model, column), after=shown))
         else:
-            changes.append(Change(column_label(model, column), before=shown))
+            changes.append(Change(names.label(model, column), before=shown))
     return changes
 
 

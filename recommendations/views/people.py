@@ -117,7 +117,11 @@ class PeoplePage:
         """Send the posted invitation: None when sent, else the form with its errors."""
         state = self.people_state()
         form = PersonInviteForm(request.POST, state=state)
-        if form.is_valid():
+        # Validated inside the State's context: the entities are read there (the console's
+        # request is not in it).
+        with state_context(state):
+            valid = form.is_valid()
+        if valid:
             try:
                 invitation = person_invite(state=state, data=form.cleaned_data, invited_by=by)
             except PeopleError as error:

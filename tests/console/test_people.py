@@ -78,6 +78,30 @@ def test_the_hosting_office_invites_changes_a_role_and_deactivates(client, plant
     assert PlatformAuditEntry.objects.filter(state_ref=a.state.pk, action="people").count() == 4
 
 
+def test_the_hosting_office_invites_a_focal_point_of_an_entity(client, planted, django_capture_on_commit_callbacks):
+    a = planted.a
+    client.force_login(planted.platform_admin)
+    people = reverse("platform:state-people", kwargs={"pk": a.state.pk})
+    data = {
+        "email": "fp@example.org",
+        "role": "focal_point",
+        "entities": [a.entity.pk],
+        "kind": "senior",
+        "language": "",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(people, data)["Location"] == people
+    with state_context(a.state):
+        invitation = Invitation.objects.get(email="fp@example.org")
+    assert (invitation.entity_ids, invitation.focal_point_kind) == ([a.entity.pk], "senior")
+    assert "You will report for: Ministry of Justice of Alphaland." in mail.outbox[0].body
+    # Another State's entity is not a choice here.
+    refused = client.post(people, {**data, "email": "other@example.org", "entities": [planted.b.entity.pk]})
+    assert refused.context["invite_form"].errors["entities"] == [
+        f"Select a valid choice. {planted.b.entity.pk} is not one of the available choices."
+    ]
+
+
 def test_another_states_member_or_invitation_is_404_on_the_console(client, planted):
     client.force_login(planted.platform_admin)
     a, b = planted.a, planted.b
