@@ -83,8 +83,9 @@ def normalize_email(email: str) -> str:
     return User.objects.normalize_email(email.strip()).lower()
 
 
-def role_label(role: str) -> str:
-    return str(Role(role).label) if role in Role.values else role
+def role_label(role: str):
+    """The role's name, lazily: translated where the e-mail's language is in force."""
+    return Role(role).label if role in Role.values else role
 
 
 # --- Invitations --------------------------------------------------------------------------------

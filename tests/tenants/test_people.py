@@ -403,3 +403,25 @@ def test_a_person_with_two_factor_joins_by_signing_in_with_a_code(client, plante
     page = client.get(link)
     assert page.context["sign_in_first"] is True
     assert f'href="/accounts/login/?next={link}"' in page.content.decode()
+
+
+def test_the_invitation_is_written_in_the_language_chosen_for_a_newcomer(
+    client, planted, django_capture_on_commit_callbacks
+):
+    client.force_login(planted.a.people["admin"])
+    invite(
+        client,
+        planted.a.state,
+        django_capture_on_commit_callbacks,
+        email="nouvelle@example.org",
+        name="Léa",
+        language="fr",
+    )
+    [message] = mail.outbox
+    assert message.subject == "admin of Alphaland vous invite dans Alphaland en tant que Agent du secrétariat"
+    assert message.body.splitlines()[:3] == [
+        "Bonjour Léa,",
+        "",
+        "admin of Alphaland vous invite à travailler sur Alphaland dans la Base de données nationale de suivi des "
+        "recommandations, en tant que Agent du secrétariat.",
+    ]
