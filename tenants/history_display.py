@@ -327,7 +327,8 @@ class Names:
             return "—"
         display = TABLES.get(model._meta.db_table) if model is not None else None
         if display and column in display.formatters:
-            return display.formatters[column](value)
+            # Plain text, whatever the formatter gives (filesizeformat gives a SafeString).
+            return str.__str__(str(display.formatters[column](value)))
         target = _reference_target(model, column) if model is not None else None
         if target is not None:
             if depth > 4:

@@ -91,7 +91,8 @@ class TranslatedTextsMixin:
                 widget=copy.deepcopy(widget) if widget is not None else forms.TextInput(),
                 initial=getattr(self.state, column) or "",
             )
-            self.fields[column].widget.attrs["lang"] = code
+            # The text's own language and direction (an English name on an Arabic page).
+            self.fields[column].widget.attrs.update({"lang": code, "dir": "auto"})
             self.translated.append(column)
 
     def translated_values(self) -> dict[str, Any]:

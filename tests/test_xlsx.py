@@ -99,3 +99,10 @@ def test_the_package_holds_the_parts_excel_needs_and_every_part_is_well_formed_x
     # A sheet name without the characters Excel refuses, at most 31 characters.
     title = openpyxl.load_workbook(io.BytesIO(content)).active.title
     assert title == "Recommandations draft1 & more t"
+
+
+def test_a_safe_string_is_a_string():
+    # A template filter's SafeString (filesizeformat's) is a str subclass that str() gives back as it is.
+    from django.utils.safestring import mark_safe
+
+    assert [row[0] for row in cells(written([[mark_safe("12 KB")]]))[1:]] == [("12 KB", "s")]

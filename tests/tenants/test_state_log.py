@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from tenants.models import HistoryEntry
 from tenants.scoping import state_context
+from tests.factories import PLANTED_PDF
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,14 @@ def test_the_log_shows_nothing_of_another_state(client, planted):
     text = response.content.decode()
     assert "Alphaland" not in text
     assert {line.entry.state_id for day in response.context["days"] for line in day.lines} == {planted.b.state.pk}
+
+
+def test_the_whole_log_exports_every_kind_of_record(client, planted):
+    client.force_login(planted.a.people["admin"])
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(EXPORT, {"format": "xlsx"}).content))
+    rows = list(workbook.active.iter_rows(values_only=True))[1:]
+    kinds = {row[2] for row in rows}
+    assert {"State", "Membership", "Invitation", "Recommendation", "Evidence", "Progress update"} <= kinds
+    # The evidence file by its name and its size in words, never its storage path.
+    evidence = {row[5]: row[7] for row in rows if row[2] == "Evidence"}
+    assert (evidence["File"], evidence["Size"]) == ("minutes.pdf", f"{len(PLANTED_PDF)}\xa0bytes")
