@@ -112,6 +112,11 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("followup_datacollectionround", "entity_ids"): Entity,
         ("reporting_reportingobligation", "entity_ids"): Entity,
         ("tenants_invitation", "entity_ids"): Entity,
+        ("consultation_message", "entity_ids"): Entity,
+        ("consultation_message", "recommendation_ids"): Recommendation,
+        ("consultation_consultation", "recommendation_ids"): Recommendation,
+        ("consultation_submission", "recommendation_ids"): Recommendation,
+        ("imports_uhrischedule", "mechanism_ids"): Mechanism,
     }
 
 

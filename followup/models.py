@@ -447,6 +447,13 @@ class Notification(StateOwned):
         REMINDER = "reminder", _("Reminder of a deadline")
         OVERDUE = "overdue", _("A deadline has passed")
         DIGEST = "digest", _("Overdue rounds")
+        # Consultation (consultation.discussion, consultation.network).
+        MENTIONED = "mentioned", _("You were mentioned in a comment")
+        MESSAGE = "message", _("A message to the network")
+        MESSAGE_REPLY = "message_reply", _("A reply to a message")
+        # A scheduled UHRI fetch (imports.schedule): a preview to confirm, or a fetch that kept failing.
+        IMPORT_READY = "import_ready", _("New recommendations to confirm")
+        IMPORT_FAILED = "import_failed", _("A scheduled fetch failed")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("person")

@@ -90,8 +90,13 @@ def notify(
     return notify_many(state=state, messages=[Message(users, kind, update, round, params or {})], exclude=exclude)
 
 
-def notify_many(*, state: State, messages: Iterable[Message], exclude: User | None = None) -> list[Notification]:
-    """Several messages at once (a bulk step): one insert and one e-mail job for all of them."""
+def notify_many(
+    *, state: State, messages: Iterable[Message], exclude: User | None = None, email: bool = True
+) -> list[Notification]:
+    """Several messages at once (a bulk step): one insert and one e-mail job for all of them.
+
+    ``email=False`` when the caller is itself a job that sends them (``send_notifications``).
+    """
     messages = list(messages)
     # Only people who may still enter the State (a deactivated author, say, is told nothing).
     members = set(
@@ -121,7 +126,8 @@ def notify_many(*, state: State, messages: Iterable[Message], exclude: User | No
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    notifications_send_queue(state, [n.pk for n in created])
+    if email:
+        notifications_send_queue(state, [n.pk for n in created])
     return created
 
 
@@ -160,6 +166,17 @@ def message(notification: Notification) -> str:
             "%(count)s data-collection rounds are overdue: %(rounds)s.",
             _count(p.get("count")),
         ),
+        Notification.Kind.MENTIONED: _("%(author)s mentioned you in a comment on %(subject)s."),
+        Notification.Kind.MESSAGE: _("%(author)s sent a message to the network: “%(title)s”."),
+        Notification.Kind.MESSAGE_REPLY: _("%(author)s replied to “%(title)s”."),
+        Notification.Kind.IMPORT_READY: _(
+            "The scheduled UHRI fetch found %(created)s new and %(updated)s changed recommendations; review the "
+            "preview and confirm the import."
+        ),
+        Notification.Kind.IMPORT_FAILED: _(
+            "The scheduled UHRI fetch failed after %(attempts)s attempts and will be tried at its next turn: "
+            "%(failure)s"
+        ),
     }
     text = texts.get(notification.kind, notification.get_kind_display())
     try:
@@ -172,9 +189,14 @@ def email_for(notification: Notification, state: State) -> EmailMessage:
     user = notification.user
     with translation.override(user.language or state.default_language):
         body = message(notification)
-        subject = " ".join(f"[{state.name}] {notification.get_kind_display()}".split())
+        # A message's own subject, else the kind of notification.
+        title = notification.params.get("title") or notification.get_kind_display()
+        subject = " ".join(f"[{state.name}] {title}".split())
         path = notification.params.get("path")
         lines = [body, ""]
+        if notification.params.get("body"):
+            # What was written (a comment, a message), as its author wrote it.
+            lines += [str(notification.params["body"]), ""]
         if path:
             lines.append(settings.SITE_URL.rstrip("/") + path)
         lines += [

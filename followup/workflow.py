@@ -25,6 +25,7 @@ from followup import notify as notifications
 from followup.evidence import delete_files_on_commit
 from followup.models import Action, DataCollectionRound, Notification, ProgressUpdate, RoundTask
 from followup.queries import reviewers_of
+from nrtd.db import update_by_id
 from recommendations.models import Entity, Recommendation
 from tenants.models import State, User
 
@@ -133,9 +134,56 @@ def update_create(
 
 
 @transaction.atomic
+def updates_create_drafts(
+    *, state: State, user: User, entity: Entity, drafts: list[tuple[int, dict]]
+) -> list[ProgressUpdate]:
+    """Many new draft updates of ``entity`` at once, one per ``(recommendation id, data)``: an
+    information request pack brought back (reporting.returns). One statement however many."""
+    return ProgressUpdate.objects.bulk_create(
+        ProgressUpdate(
+            state=state,
+            entity=entity,
+            recommendation_id=recommendation_id,
+            author=user,
+            **{name: data[name] for name in FIELDS if name in data},
+        )
+        for recommendation_id, data in drafts
+    )
+
+
+@transaction.atomic
+def updates_edit_drafts(*, edits: list[tuple[int, int, dict]], user: User | None = None) -> set[int]:
+    """New text on many draft or returned updates at once, one per ``(id, version, data)``: an
+    information request brought back corrected (reporting.returns). Each is saved only if it is
+    still at that version and editable (its row locked while checked); returns the ids saved.
+    ``user``, who brought the answers in, becomes each one's last editor (four-eyes review)."""
+    if not edits:
+        return set()
+    wanted = {pk: (version, data) for pk, version, data in edits}
+    current = list(ProgressUpdate.objects.select_for_update().filter(pk__in=list(wanted), status__in=EDITABLE))
+    now = timezone.now()
+    rows = []
+    for update in current:
+        version, data = wanted[update.pk]
+        if update.version != version:
+            continue
+        values = [data.get(name, getattr(update, name)) for name in FIELDS]
+        editor = user.pk if user is not None else update.last_edited_by_id
+        rows.append((update.pk, *values, version + 1, now, editor))
+    update_by_id(
+        ProgressUpdate._meta.db_table,
+        [*FIELDS, "version", "updated_at", "last_edited_by_id"],
+        rows,
+        types=["varchar", "text", "date", "integer", "timestamptz", "bigint"],
+    )
+    return {row[0] for row in rows}
+
+
+@transaction.atomic
 def update_edit(*, update: ProgressUpdate, version: int, data: dict, user: User | None = None) -> ProgressUpdate:
     """Save new text on a draft or returned update, if nobody saved it since ``version``; ``user``
     is remembered as its last editor (who may then not validate it under four-eyes review)."""
+
     return _move(
         update,
         version=version,

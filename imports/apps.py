@@ -8,6 +8,7 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: ready() runs once the models are loaded.
-        from imports import history_display
+        from imports import details, history_display
 
+        details.register()
         history_display.register()

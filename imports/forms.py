@@ -8,13 +8,17 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from imports.batch import BatchDetails
 from imports.mappings import preset_names, sample_columns, saved_mapping_names
+from imports.models import UhriSchedule
 from imports.parsers import tabular
 from imports.parsers.common import normalize_position
 from imports.parsers.records import POSITIONS, ImportFormatError
 from imports.parsers.registry import PRESET_MAPPINGS
+from imports.parsers.uhri_api import read_filter_lists
 from recommendations.models import (
     LANGUAGE_FIELDS,
+    Mechanism,
     Position,
 )
 
@@ -25,6 +29,10 @@ FORMAT_CHOICES = [
     ("uhri-search-json", _("UHRI search export (JSON)")),
     ("uhri-api-records", _("Saved UHRI API records (JSON)")),
     ("upr-docx", _("UPR thematic list of recommendations (Word)")),
+    ("un-upr-report", _("UPR Working Group report (PDF or Word)")),
+    ("un-upr-addendum", _("State's addendum to a UPR report: its positions (PDF or Word)")),
+    ("un-concluding-observations", _("Treaty body's concluding observations (PDF or Word)")),
+    ("un-country-visit", _("Special procedure's country-visit report (PDF or Word)")),
     ("csv", _("Another spreadsheet (CSV or Excel) with a column mapping")),
 ]
 MAPPING_LABELS = {"upr-info": _("UPR Info database export")}
@@ -62,6 +70,15 @@ class ImportUploadForm(forms.Form):
         choices=ENCODING_CHOICES,
         help_text=_("For CSV files, when the preview shows garbled accents."),
     )
+    filter_lists = forms.FileField(
+        label=_("Filter lists of the UHRI API"),
+        required=False,
+        help_text=_(
+            "For saved UHRI API records: the lists that turn their ids into themes, SDGs and positions. One list "
+            "named after it (sdgs.jsonl), a JSON object of lists, or a zip of them. Without it, the lists are "
+            "fetched from the UHRI API when it is configured."
+        ),
+    )
 
     def __init__(self, *args, state=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -78,6 +95,29 @@ class ImportUploadForm(forms.Form):
             )
         if upload.size == 0:
             raise forms.ValidationError(_("“%(name)s” is empty."), params={"name": upload.name})
+        return upload
+
+    def clean_filter_lists(self):
+        upload = self.cleaned_data["filter_lists"]
+        if not upload:
+            return None
+        if upload.size > settings.NRTD_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("“%(name)s” is %(size)s; the largest file accepted is %(limit)s."),
+                params={
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(settings.NRTD_MAX_UPLOAD_BYTES),
+                },
+            )
+        try:
+            read_filter_lists(upload, upload.name)
+        except ImportFormatError as error:
+            raise forms.ValidationError(
+                _("The filter lists in “%(name)s” cannot be read: %(reason)s"),
+                params={"name": upload.name, "reason": error},
+            ) from error
+        upload.seek(0)
         return upload
 
     def clean(self):
@@ -397,3 +437,116 @@ class MappingSampleForm(forms.Form):
                 params={"name": upload.name, "reason": error},
             ) from error
         return upload
+
+
+# Mechanisms are offered by kind, the UPR first.
+KIND_ORDER = [Mechanism.Kind.UPR, Mechanism.Kind.TREATY_BODY, Mechanism.Kind.SPECIAL_PROCEDURE, Mechanism.Kind.REGIONAL]
+
+
+def mechanisms_by_kind(value=lambda mechanism: mechanism.code) -> list:
+    """Mechanisms by kind, for a select or checkboxes: [(kind label, [(value, name), …]), …];
+    "other or unrecognised" left out (it is what an unknown mechanism becomes)."""
+    groups: dict[str, list] = {}
+    mechanisms = sorted(
+        Mechanism.objects.exclude(kind=Mechanism.Kind.OTHER),
+        key=lambda mechanism: (KIND_ORDER.index(mechanism.kind) if mechanism.kind in KIND_ORDER else 9, mechanism.name),
+    )
+    for mechanism in mechanisms:
+        groups.setdefault(str(mechanism.get_kind_display()), []).append((value(mechanism), mechanism.name))
+    return list(groups.items())
+
+
+class BatchDetailsForm(forms.Form):
+    """Details the records of a file lack, given for the whole batch (imports.batch)."""
+
+    symbol = forms.CharField(
+        label=_("Document symbol"),
+        required=False,
+        max_length=100,
+        help_text=_("Such as A/HRC/43/15 or CRC/C/SVN/CO/5-6."),
+    )
+    issued_on = forms.DateField(
+        label=_("Date of the document"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    mechanism = forms.ChoiceField(label=_("Mechanism"), required=False)
+    session = forms.IntegerField(
+        label=_("Session"),
+        required=False,
+        min_value=1,
+        max_value=32767,
+        help_text=_("The UPR Working Group's session for a UPR review, else the mechanism's own."),
+    )
+    cycle = forms.IntegerField(
+        label=_("UPR cycle"),
+        required=False,
+        min_value=1,
+        max_value=10,
+        help_text=_("Worked out from the session when left empty."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "batch_%s")
+        super().__init__(*args, **kwargs)
+        self.fields["mechanism"].choices = [("", "—"), *mechanisms_by_kind()]
+
+    def details(self) -> BatchDetails:
+        data = self.cleaned_data
+        return BatchDetails(
+            symbol=" ".join((data.get("symbol") or "").split()),
+            issued_on=data.get("issued_on"),
+            mechanism=data.get("mechanism") or "",
+            session=data.get("session"),
+            cycle=data.get("cycle"),
+        )
+
+    @staticmethod
+    def initial_for(details: BatchDetails) -> dict:
+        return {
+            "symbol": details.symbol,
+            "issued_on": details.issued_on,
+            "mechanism": details.mechanism,
+            "session": details.session,
+            "cycle": details.cycle,
+        }
+
+
+class UhriScheduleForm(forms.Form):
+    """A State's scheduled UHRI fetch: on or off, how often, the mechanisms followed.
+
+    Self-contained (its template is imports/includes/uhri_schedule_form.html), so that it can
+    sit on the State's settings page as well as on the imports' own.
+    """
+
+    enabled = forms.BooleanField(label=_("Fetch from the UHRI on a schedule"), required=False)
+    interval_days = forms.TypedChoiceField(
+        label=_("How often"), choices=UhriSchedule.Every.choices, coerce=int, initial=UhriSchedule.Every.WEEK
+    )
+    mechanisms = forms.MultipleChoiceField(
+        label=_("Mechanisms to follow"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Only their recommendations are fetched. None ticked: every mechanism."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "schedule_%s")
+        super().__init__(*args, **kwargs)
+        self.groups = mechanisms_by_kind(lambda mechanism: str(mechanism.pk))
+        self.fields["mechanisms"].choices = [choice for _kind, choices in self.groups for choice in choices]
+
+    def mechanism_groups(self) -> list[tuple[str, list]]:
+        """The mechanisms' checkboxes by kind of mechanism, for the template: [(kind, [checkbox, …])]."""
+        checkboxes = {checkbox.data["value"]: checkbox for checkbox in self["mechanisms"]}
+        return [(kind, [checkboxes[value] for value, _name in choices]) for kind, choices in self.groups]
+
+    @staticmethod
+    def initial_for(schedule: UhriSchedule | None) -> dict:
+        if schedule is None:
+            return {"enabled": True, "interval_days": UhriSchedule.Every.WEEK, "mechanisms": []}
+        return {
+            "enabled": schedule.enabled,
+            "interval_days": schedule.interval_days,
+            "mechanisms": [str(pk) for pk in schedule.mechanism_ids],
+        }

@@ -15,3 +15,4 @@ def register() -> None:
     activity_register("command", "import_recommendations", lambda metadata: _("An import run on the server"))
     activity_register("command", "fetch_uhri", lambda metadata: _("A fetch from the UHRI API run on the server"))
     table_display_register("recommendations_columnmapping", title=("name",))
+    table_display_register("imports_uhrischedule", id_arrays={"mechanism_ids": "recommendations.Mechanism"})

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from imports.models import ImportJob
 from tenants.jobs import enqueue
+from tenants.models import State
 
 
 def import_job_queue(job: ImportJob) -> None:
@@ -16,3 +17,8 @@ def import_job_queue(job: ImportJob) -> None:
 def uhri_fetch_queue(job: ImportJob) -> None:
     """Fetch (or go on fetching) a State's records from the UHRI API, then import them."""
     enqueue("imports.tasks.uhri_fetch_task", job.state, job.pk)
+
+
+def uhri_schedule_queue(state: State) -> None:
+    """The State's scheduled UHRI fetch (imports.schedule), its turn having come."""
+    enqueue("imports.tasks.uhri_schedule_task", state)

@@ -20,6 +20,11 @@ def job_confirmable(job: ImportJob) -> bool:
     return job.dry_run and job.status == ImportJob.Status.SUCCEEDED
 
 
+def job_previewable_again(job: ImportJob) -> bool:
+    """A finished preview of an uploaded file: it can be previewed again with the batch's details."""
+    return job_confirmable(job) and job.format != UHRI_API_FORMAT and bool(job.file)
+
+
 def job_resumable(job: ImportJob) -> bool:
     """A UHRI API fetch that failed: it can go on from the page where it stopped."""
     return job.format == UHRI_API_FORMAT and job.status == ImportJob.Status.FAILED
@@ -35,11 +40,19 @@ def is_resumable(user, job: ImportJob) -> bool:
     return job_resumable(job)
 
 
+@rules.predicate
+def is_previewable_again(user, job: ImportJob) -> bool:
+    return job_previewable_again(job)
+
+
 # Upload, preview, confirm and watch imports, and keep column mappings (the object is the State).
 rules.add_perm("imports.import_recommendations", is_curator)
 # A job of the State's (the object is the job): in the workspace, its curators; in the platform
 # console, the hosting office.
 rules.add_perm("imports.confirm_job", is_curator & is_confirmable)
 rules.add_perm("imports.resume_job", is_curator & is_resumable)
+rules.add_perm("imports.preview_again", is_curator & is_previewable_again)
+# The State's scheduled UHRI fetch and the mechanisms it follows (the object is the State).
+rules.add_perm("imports.schedule_uhri", is_curator)
 rules.add_perm("imports.confirm_job_for_state", is_platform_admin & is_confirmable)
 rules.add_perm("imports.resume_job_for_state", is_platform_admin & is_resumable)

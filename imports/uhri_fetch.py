@@ -29,9 +29,17 @@ from django.utils.translation import gettext as _
 
 from imports.jobs import uhri_fetch_queue
 from imports.models import ImportJob
-from imports.parsers.uhri_api import FACETS, FilterLists, load_filter_list
+from imports.parsers.records import ImportFormatError
+from imports.parsers.uhri_api import FACETS, FilterLists, load_filter_list, read_filter_lists
 from imports.rules import job_resumable
-from imports.runs import import_job_run, job_fail, job_mark_running, parse_options_for, progress_key
+from imports.runs import (
+    import_job_run,
+    job_fail,
+    job_mark_running,
+    parse_options_for,
+    parse_options_for_job,
+    progress_key,
+)
 from imports.uhri_client import UhriApiClient, UhriApiError
 from tenants.models import State
 from tenants.scoping import state_context
@@ -109,7 +117,7 @@ def uhri_fetch_run(*, state: State, job_id: int, client: UhriApiClient) -> Impor
             _fetch_pages(state, job, client, country_id)
         except UhriApiError as error:
             return _failed(state, job, error)
-        options = parse_options_for(state)
+        options = parse_options_for_job(state, job)
         options.filter_lists = filter_lists
         with state_context(state):
             ImportJob.objects.filter(pk=job.pk).update(format="uhri-api-records")
@@ -120,6 +128,34 @@ def uhri_fetch_run(*, state: State, job_id: int, client: UhriApiClient) -> Impor
             ImportJob.objects.filter(pk=job.pk).update(format=FORMAT)
             job.refresh_from_db()
         return job
+
+
+def filter_lists_for_records(state: State, job: ImportJob) -> FilterLists | None:
+    """The filter lists for a job of saved UHRI API records: the file uploaded with it, else the
+    API's own (fetched once, kept beside the job for its confirmation), else None.
+
+    ImportFormatError when the uploaded lists cannot be read or the API cannot give its lists.
+    """
+    name = job.options.get("filter_lists")
+    if name:
+        with default_storage.open(name, "rb") as fileobj:
+            return read_filter_lists(fileobj, name)
+    if not uhri_api_configured():
+        return None
+    if not job.options.get("folder"):
+        job.options["folder"] = _storage_folder(job)
+        with state_context(state):
+            ImportJob.objects.filter(pk=job.pk).update(options=job.options)
+    try:
+        return _filter_lists(job, uhri_client())
+    except UhriApiError as error:
+        raise ImportFormatError(
+            _(
+                "The UHRI API's filter lists, which turn the records' ids into themes, SDGs and positions, could "
+                "not be fetched: %(problem)s Upload them with the file, or try again later."
+            )
+            % {"problem": error}
+        ) from error
 
 
 def _storage_folder(job: ImportJob) -> str:

@@ -3,8 +3,9 @@
 ``python -m nrtd.devtools run``   — database, migrations, demo data, web server, Celery worker
                                     and beat; Ctrl-C stops them all.
 ``python -m nrtd.devtools test``  — database, then pytest (extra arguments go to pytest).
-``python -m nrtd.devtools bench SCRIPT [ARGS]`` — a scratch database ``nrtd_bench``, migrated,
-                                    then the benchmark script against it.
+``python -m nrtd.devtools bench SCRIPT [ARGS]`` — a scratch database ``nrtd_bench`` (or
+                                    ``NRTD_BENCH_DATABASE_NAME``), migrated, then the
+                                    benchmark script against it.
 
 Where the database comes from:
 
@@ -38,6 +39,8 @@ DATA_DIR = Path(os.environ.get("NRTD_DATA_DIR", BASE_DIR / ".data"))
 APP_ROLE = "nrtd_app"
 OWNER_ROLE = "nrtd_owner"
 DATABASE_NAME = os.environ.get("NRTD_DATABASE_NAME", "nrtd")
+# Benchmarks seed their own database; sessions benchmarking at once on one server each name theirs.
+BENCH_DATABASE_NAME = os.environ.get("NRTD_BENCH_DATABASE_NAME", "nrtd_bench")
 
 
 def say(message: str) -> None:
@@ -206,8 +209,7 @@ def test(pytest_args: list[str]) -> int:
 
 
 def bench(script_args: list[str]) -> int:
-    # A scratch database of its own per checkout when several run benchmarks on one server.
-    extra, server = prepare_database(os.environ.get("NRTD_BENCH_DATABASE_NAME", "nrtd_bench"))
+    extra, server = prepare_database(BENCH_DATABASE_NAME)
     env = {**os.environ, **extra, "NRTD_MODE": "development", "DEBUG": "off"}
     try:
         manage("migrate", "--no-input", "-v", "0", env=env)

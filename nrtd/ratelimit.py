@@ -75,3 +75,27 @@ class ClientRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return self._wait or None
+
+
+# A count per client address that lasts as long as asked (a consultation's period), for limits
+# such as "at most so many submissions to one consultation": read first, added to once done.
+
+
+def _quota_key(request: HttpRequest, name: str) -> str:
+    return f"quota:{name}:{client_key(request)}"
+
+
+def quota_used(request: HttpRequest, name: str) -> int:
+    """How many times this client address was counted under ``name``."""
+    return int(cache.get(_quota_key(request, name), 0) or 0)
+
+
+def quota_add(request: HttpRequest, name: str, timeout: int) -> int:
+    """Count this client address once more under ``name`` (kept ``timeout`` seconds); the new count."""
+    key = _quota_key(request, name)
+    cache.add(key, 0, timeout=timeout)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=timeout)
+        return 1

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "imports",
     "followup",
     "reporting",
+    "consultation",
     "portal",
     "console",
     "workspace",
@@ -268,11 +269,19 @@ NRTD_RATE_LIMITS = {
     "search": (envint("NRTD_RATE_SEARCH", 120), 60),
     "export": (envint("NRTD_RATE_EXPORT", 10), 60),
     "api": (envint("NRTD_RATE_API", 120), 60),
+    # Submissions to a consultation (posts of its form), an hour's window.
+    "submit": (envint("NRTD_RATE_SUBMIT", 10), 3600),
 }
 # The most rows one portal export holds.
 NRTD_PORTAL_EXPORT_MAX = envint("NRTD_PORTAL_EXPORT_MAX", 50_000)
 # How long an anonymous search page is kept (its key changes as soon as published data changes).
 NRTD_PORTAL_CACHE_SECONDS = envint("NRTD_PORTAL_CACHE_SECONDS", 300)
+
+# --- Consultation (docs/consultation.md) ---------------------------------------------------------
+# How long the author of a comment may still change it.
+NRTD_COMMENT_EDIT_WINDOW = timedelta(minutes=envint("NRTD_COMMENT_EDIT_MINUTES", 15))
+# The most submissions one client address may send to one consultation (0: no maximum).
+NRTD_CONSULTATION_MAX_PER_ADDRESS = envint("NRTD_CONSULTATION_MAX_PER_ADDRESS", 20)
 
 # --- The UHRI API (optional) ---------------------------------------------------------------------
 # Where a State's recommendations can be fetched from; without a URL the workspace offers no
@@ -383,6 +392,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     "followup-reminders": {
         "task": "followup.tasks.reminders_task",
         "schedule": crontab(minute=envint("NRTD_REMINDERS_MINUTE", 5)),
+    },
+    # States' scheduled UHRI fetches (imports.schedule): each State claimed before it is queued,
+    # so a beat that runs twice fetches nothing twice. Does nothing without UHRI_API_URL.
+    "imports-uhri-schedules": {
+        "task": "imports.tasks.uhri_schedules_task",
+        "schedule": crontab(minute=envint("NRTD_UHRI_SCHEDULE_MINUTE", 20)),
     },
 }
 

@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from console import urls as console_urls
+from consultation import urls as consultation_urls
 from followup import urls as followup_urls
 from imports import urls as imports_urls
 from portal import urls as portal_urls
@@ -28,6 +29,7 @@ workspace_urlpatterns = (
     + imports_urls.workspace_urlpatterns
     + followup_urls.workspace_urlpatterns
     + reporting_urls.workspace_urlpatterns
+    + consultation_urls.workspace_urlpatterns
 )
 
 api_urlpatterns = [

@@ -18,6 +18,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from consultation.queries import assessment_public, submissions_public
 from nrtd.ratelimit import ClientRateThrottle
 from portal import pages, search
 from recommendations.models import ImplementationStatus
@@ -48,6 +49,44 @@ class PublicRecommendationSerializer(serializers.Serializer):
     affected_groups = serializers.ListField(child=serializers.CharField())
     lead_entity = serializers.CharField(allow_null=True)
     supporting_entities = serializers.ListField(child=serializers.CharField())
+
+
+class PublicRecommendationDetailSerializer(PublicRecommendationSerializer):
+    progress = inline_serializer(
+        "PublicProgress",
+        {
+            "implementation_status": serializers.CharField(),
+            "implementation_status_label": serializers.CharField(),
+            "reported_on": serializers.DateField(),
+            "entity": serializers.CharField(),
+            "on_action": serializers.BooleanField(),
+            "narrative": serializers.CharField(),
+        },
+        many=True,
+        help_text="Published progress updates, newest first.",
+    )
+    contributions = inline_serializer(
+        "PublicContribution",
+        {
+            "kind": serializers.CharField(help_text="civil_society, nhri or other."),
+            "organisation": serializers.CharField(help_text="Empty unless the sender agreed to its publication."),
+            "text": serializers.CharField(),
+            "accepted_on": serializers.DateField(allow_null=True),
+        },
+        many=True,
+        help_text="Information sent in consultations and accepted by the secretariat.",
+    )
+    nhri_assessment = inline_serializer(
+        "PublicNhriAssessment",
+        {
+            "implementation_status": serializers.CharField(),
+            "implementation_status_label": serializers.CharField(),
+            "assessed_on": serializers.DateField(),
+            "text": serializers.CharField(),
+        },
+        allow_null=True,
+        help_text="The national human rights institution's assessment, when the State publishes them.",
+    )
 
 
 FACET_VALUES = inline_serializer(
@@ -184,7 +223,7 @@ class PublicRecommendationDetail(PublicAPIMixin, APIView):
         operation_id="public_recommendations_retrieve",
         summary="One published recommendation",
         parameters=[PARAMETERS[1]],
-        responses={200: PublicRecommendationSerializer},
+        responses={200: PublicRecommendationDetailSerializer},
     )
     def get(self, request, state_slug: str, pk: int):
         recommendation = get_object_or_404(recommendations_published(), pk=pk)
@@ -201,4 +240,25 @@ class PublicRecommendationDetail(PublicAPIMixin, APIView):
             }
             for update in pages.published_progress(recommendation)
         ]
+        # What civil society and the NHRI sent in consultations, once the secretariat accepted it.
+        data["contributions"] = [
+            {
+                "kind": submission.kind,
+                "organisation": submission.public_name,
+                "text": submission.text,
+                "accepted_on": submission.reviewed_at.date() if submission.reviewed_at else None,
+            }
+            for submission in submissions_public(recommendation)
+        ]
+        assessment = assessment_public(recommendation, request.state)
+        data["nhri_assessment"] = (
+            {
+                "implementation_status": assessment.implementation_status,
+                "implementation_status_label": str(status_labels.get(assessment.implementation_status, "")),
+                "assessed_on": assessment.assessed_on,
+                "text": assessment.text,
+            }
+            if assessment
+            else None
+        )
         return Response(data)

@@ -353,6 +353,7 @@ def export_headers() -> list[str]:
         _("Issued on"),
         _("UPR cycle"),
         _("Themes"),
+        _("SDG goals"),
         _("SDG targets"),
         _("Affected groups"),
         _("Lead entity"),
@@ -369,6 +370,13 @@ class Names:
     groups: dict[int, str]
     targets: dict[int, str]
     entities: dict[int, str]
+    goals: dict[int, tuple[int, str]]  # number, "4. Quality education"
+    goal_of_target: dict[int, int]
+
+    def goals_of(self, goal_ids: list[int], target_ids: list[int]) -> str:
+        """The SDG goals named on a recommendation or through its targets, by number."""
+        ids = {*goal_ids, *(self.goal_of_target[pk] for pk in target_ids if pk in self.goal_of_target)}
+        return "; ".join(label for _number, label in sorted(self.goals[pk] for pk in ids if pk in self.goals))
 
 
 def public_names(entity_ids: set[int] | None = None) -> Names:
@@ -380,6 +388,11 @@ def public_names(entity_ids: set[int] | None = None) -> Names:
         groups=dict(AffectedGroup.objects.values_list("pk", "name")),
         targets=dict(SdgTarget.objects.values_list("pk", "code")),
         entities={e.pk: str(e) for e in entities},
+        goals={
+            pk: (number, f"{number}. {name}")
+            for pk, number, name in SdgGoal.objects.values_list("pk", "number", "name")
+        },
+        goal_of_target=dict(SdgTarget.objects.values_list("pk", "goal_id")),
     )
 
 
@@ -418,12 +431,37 @@ def export_rows(state, ids: list[int], language: str, base_url: str):
                 r.issued_on,
                 r.upr_cycle,
                 joined(themes, r.theme_ids),
+                names.goals_of(r.sdg_goal_ids, r.sdg_target_ids),
                 joined(targets, r.sdg_target_ids),
                 joined(groups, r.affected_group_ids),
                 entities.get(r.lead_entity_id, ""),
                 joined(entities, r.supporting_entity_ids),
                 base_url + reverse("portal:recommendation-detail", kwargs={"state_slug": state.slug, "pk": r.pk}),
             ]
+
+
+def export_filters(query: SearchQuery) -> list[tuple[str, list[str]]]:
+    """A search's words and facets, named for an export's file name (recommendations.exports):
+    codes where there are (mechanisms, goals, targets, positions), names elsewhere."""
+    said: list[tuple[str, list[str]]] = [("q", [query.text])] if query.text else []
+    labels = facet_labels({facet: set(values) for facet, values in query.filters.items()})
+    codes = {
+        Facet.BODY: lambda pk: Mechanism.objects.filter(pk=pk).values_list("code", flat=True).first() or str(pk),
+        Facet.SDG_GOAL: lambda pk: str(SdgGoal.objects.filter(pk=pk).values_list("number", flat=True).first() or pk),
+        Facet.SDG_TARGET: lambda pk: SdgTarget.objects.filter(pk=pk).values_list("code", flat=True).first() or str(pk),
+    }
+    for param, facet in search.PARAMS.items():
+        values = query.filters.get(facet)
+        if not values:
+            continue
+        if facet in CODED or facet in (Facet.CYCLE, Facet.YEAR):
+            named = [query.value_param(facet, value) for value in values]
+        elif facet in codes:
+            named = [codes[facet](value) for value in values]
+        else:
+            named = [labels[facet].get(value, str(value)) for value in values]
+        said.append((param, named))
+    return said
 
 
 def search_for(*, state, query: QueryDict, language: str) -> tuple[SearchQuery, SearchResult]:

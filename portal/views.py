@@ -13,18 +13,19 @@ from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView, View
 
+from consultation.queries import assessment_public, consultations_open_on, submissions_public
 from nrtd.charts import chart
 from nrtd.ratelimit import RateLimitMixin
 from portal import pages, search
 from portal.cache import partial_page, set_language_cookie
-from recommendations.exports import table_csv, table_xlsx
+from recommendations.exports import export_filename, table_csv, table_xlsx
 from recommendations.models import Entity
-from recommendations.queries import recommendations_published
+from recommendations.queries import recommendations_published, related_published
 
 
 class PortalMixin:
@@ -129,11 +130,18 @@ class PortalRecommendationView(PortalMixin, TemplateView):
             status=status,
             status_on=status_on,
             updates=pages.published_progress(recommendation),
+            related=[
+                (related, *search.text_in(related, language)[:2]) for related in related_published(recommendation.pk)
+            ],
             supporting_entities=Entity.objects.filter(pk__in=recommendation.supporting_entity_ids),
             themes=recommendation.themes,
             sdg_targets=recommendation.sdg_targets.select_related("goal"),
             affected_groups=recommendation.affected_groups,
             back_url=self.request.GET.get("back", ""),
+            # Consultation: accepted submissions only; the NHRI's assessment if the State publishes them.
+            contributions=submissions_public(recommendation),
+            nhri_assessment=assessment_public(recommendation, self.request.state),
+            consultations=consultations_open_on(recommendation),
         )
         return context
 
@@ -199,14 +207,14 @@ class PortalExportView(RateLimitMixin, PortalMixin, View):
         query = search.SearchQuery.from_querydict(request.GET, request.LANGUAGE_CODE)
         ids = search.all_ids(state.pk, query, settings.NRTD_PORTAL_EXPORT_MAX)
         rows = pages.export_rows(state, ids, request.LANGUAGE_CODE, settings.SITE_URL.rstrip("/"))
-        stem = f"{state.slug}-recommendations-{timezone.localdate():%Y-%m-%d}"
+        filename = export_filename(state, pages.export_filters(query), kind)
         if kind == "csv":
             response = HttpResponse(content_type="text/csv; charset=utf-8")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             table_csv(pages.export_headers(), rows, response)
         else:
             response = HttpResponse(content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-            response["Content-Disposition"] = f'attachment; filename="{stem}.xlsx"'
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
             table_xlsx(translation.gettext("Recommendations"), pages.export_headers(), rows, response)
         response["X-Content-Type-Options"] = "nosniff"
         return response

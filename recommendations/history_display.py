@@ -12,7 +12,7 @@ from recommendations.priority import FACTOR_CHOICES
 from tenants.history_display import table_display_register
 
 
-def _filters(query: str) -> str:
+def filters_count(query: str) -> str:
     count = len(parse_qsl(query or ""))
     return ngettext("%(count)d filter", "%(count)d filters", count) % {"count": count} if count else _("no filter")
 
@@ -44,7 +44,7 @@ def register() -> None:
     table_display_register(
         "recommendations_relatedsuggestion", id_arrays={"recommendation_ids": "recommendations.Recommendation"}
     )
-    table_display_register("recommendations_savedview", formatters={"query": _filters})
+    table_display_register("recommendations_savedview", formatters={"query": filters_count})
     table_display_register("recommendations_mechanism", title=("code",))
     table_display_register("recommendations_sdggoal", title=("number", "name"))
     table_display_register("recommendations_sdgtarget", title=("code", "name"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Subquery
 
 from recommendations.models import Recommendation, RelatedSuggestion
 from tenants.models import State, User
@@ -52,6 +52,18 @@ def recommendations_published() -> QuerySet[Recommendation]:
             *(f"mechanism__name_{c}" for c in TEXT_COLUMNS),
             *(f"lead_entity__name_{c}" for c in TEXT_COLUMNS),
         )
+    )
+
+
+def related_published(recommendation_id: int) -> QuerySet[Recommendation]:
+    """The published recommendations the secretariat confirmed ask the same thing as this one (its
+    group of related recommendations, itself aside), as the public may read them."""
+    group = Recommendation.objects.filter(pk=recommendation_id).values("related_group_id")[:1]
+    return (
+        recommendations_published()
+        .filter(related_group_id=Subquery(group))
+        .exclude(pk=recommendation_id)
+        .order_by("-issued_on", "symbol", "paragraph", "pk")
     )
 
 

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from recommendations.models import Entity, Mechanism
 from reporting.documents.annual import annual_report, annual_report_docx
 from reporting.documents.common import date_label, language_name, safe_stem
-from reporting.documents.mechanism import GROUPINGS, mechanism_report, mechanism_report_docx
+from reporting.documents.mechanism import GROUPINGS, MechanismReport, mechanism_report, mechanism_report_docx
 from reporting.documents.packs import packs_gather, packs_zip
 from reporting.jobs import report_draft_queue
 from reporting.models import ReportDraft, ReportingObligation
@@ -72,9 +72,11 @@ def draft_start(
 ) -> ReportDraft:
     """Record a draft and queue its job (after the transaction commits). Call inside the State's context.
 
-    ``parameters`` are JSON values: mechanism report ``mechanism`` (id), ``grouping`` ("cluster" or
-    "theme"), ``up_to`` (ISO date); packs ``entities`` (ids), ``mechanism`` (id or None),
-    ``deadline`` (ISO date), ``instructions``; annual report ``year``.
+    ``parameters`` are JSON values: mechanism report ``mechanism`` (id), ``grouping`` ("cluster",
+    "theme" or "related"), ``up_to`` (ISO date), optional ``document`` (a document symbol: only its recommendations),
+    ``review_symbol`` and ``review_date`` (the review as the document names it); packs
+    ``entities`` (ids), ``mechanism`` (id or None), ``deadline`` (ISO date), ``instructions``;
+    annual report ``year``.
     """
     if kind not in Kind.values:
         raise ValueError(f"unknown kind of draft: {kind}")
@@ -130,6 +132,26 @@ class Built:
     content: bytes
 
 
+def mechanism_report_of(*, state: State, draft: ReportDraft) -> MechanismReport:
+    """Gather a mechanism report with the draft's parameters (inside the State's context and the
+    draft's language). Mechanism.DoesNotExist when its mechanism is gone."""
+    p = draft.parameters
+    obligation = draft.obligation
+    return mechanism_report(
+        state=state,
+        mechanism_id=p["mechanism"],
+        grouping=p["grouping"],
+        up_to=datetime.date.fromisoformat(p["up_to"]),
+        language=draft.language,
+        title=draft.title,
+        document=p.get("document", ""),
+        review_symbol=p.get("review_symbol", ""),
+        review_date=datetime.date.fromisoformat(p["review_date"]) if p.get("review_date") else None,
+        report_symbol=obligation.reference if obligation else "",
+        due_on=obligation.due_on if obligation else None,
+    )
+
+
 def _build_mechanism_report(state: State, draft: ReportDraft, tell, author: str) -> Built:
     p = draft.parameters
     if p.get("grouping") not in GROUPINGS:
@@ -137,14 +159,7 @@ def _build_mechanism_report(state: State, draft: ReportDraft, tell, author: str)
     with state_context(state):
         if not Mechanism.objects.filter(pk=p.get("mechanism")).exists():
             raise DraftError(_("The mechanism of this draft no longer exists."))
-        report = mechanism_report(
-            state=state,
-            mechanism_id=p["mechanism"],
-            grouping=p["grouping"],
-            up_to=datetime.date.fromisoformat(p["up_to"]),
-            language=draft.language,
-            title=draft.title,
-        )
+        report = mechanism_report_of(state=state, draft=draft)
     tell(0, report.total)
     content = mechanism_report_docx(report, author=author, progress=tell)
     return Built(f"{safe_stem(draft.title, 'draft-report')}-{report.up_to:%Y-%m-%d}.docx", content)
@@ -161,6 +176,7 @@ def _build_packs(state: State, draft: ReportDraft, tell, author: str) -> Built:
             deadline=deadline,
             instructions=p.get("instructions", ""),
             language=draft.language,
+            request_id=draft.pk,
         )
     if not data.packs:
         raise DraftError(_("None of the entities of this request exists any more."))
@@ -250,7 +266,11 @@ def describe_parameters(drafts: list[ReportDraft]) -> dict[int, list[tuple[str, 
     entity_ids = {pk for d in drafts for pk in d.parameters.get("entities") or []}
     mechanisms = {m.pk: m.name for m in Mechanism.objects.filter(pk__in=mechanism_ids)} if mechanism_ids else {}
     entities = {e.pk: str(e) for e in Entity.objects.filter(pk__in=entity_ids)} if entity_ids else {}
-    groupings = {"cluster": _("by cluster"), "theme": _("by theme")}
+    groupings = {
+        "cluster": _("by cluster"),
+        "theme": _("by theme"),
+        "related": _("by group of related recommendations"),
+    }
     described = {}
     for draft in drafts:
         p = draft.parameters
@@ -261,6 +281,13 @@ def describe_parameters(drafts: list[ReportDraft]) -> dict[int, list[tuple[str, 
             lines.append((_("Mechanism"), _("Any mechanism")))
         if p.get("grouping"):
             lines.append((_("Grouping"), str(groupings.get(p["grouping"], p["grouping"]))))
+        if p.get("document"):
+            lines.append((_("Document"), p["document"]))
+        if p.get("review_symbol"):
+            review = p["review_symbol"]
+            if p.get("review_date"):
+                review += f" ({date_label(datetime.date.fromisoformat(p['review_date']))})"
+            lines.append((_("Review"), review))
         if p.get("up_to"):
             lines.append((_("Information up to"), date_label(datetime.date.fromisoformat(p["up_to"]))))
         if draft.kind == Kind.INFORMATION_REQUEST:

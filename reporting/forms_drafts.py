@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Max, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from recommendations.models import Entity, Mechanism, Recommendation
 from reporting.models import ReportDraft, ReportingObligation
+from reporting.returns import MAX_BYTES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -51,6 +53,20 @@ def _mechanisms_in_use():
     return Mechanism.objects.filter(pk__in=Recommendation.objects.order_by().values("mechanism_id"))
 
 
+def _documents() -> list[tuple[str, str, int, object]]:
+    """The State's document symbols with their mechanism and latest date of issue, newest first."""
+    rows = (
+        Recommendation.objects.exclude(symbol="")
+        .order_by()
+        .values("symbol", "mechanism_id", "mechanism__code")
+        .annotate(issued_on=Max("issued_on"))
+    )
+    return sorted(
+        ((r["symbol"], r["mechanism__code"], r["mechanism_id"], r["issued_on"]) for r in rows),
+        key=lambda d: (d[1], -(d[3].toordinal() if d[3] else 0), d[0]),
+    )
+
+
 class MechanismReportForm(DraftForm):
     kind = ReportDraft.Kind.MECHANISM_REPORT
 
@@ -58,10 +74,36 @@ class MechanismReportForm(DraftForm):
     mechanism = forms.ModelChoiceField(label=_("Mechanism"), queryset=None)
     grouping = forms.ChoiceField(
         label=_("Group the recommendations"),
-        choices=[("cluster", _("By cluster")), ("theme", _("By theme"))],
+        choices=[
+            ("cluster", _("By cluster")),
+            ("theme", _("By theme")),
+            ("related", _("By group of related recommendations")),
+        ],
         initial="cluster",
         widget=forms.RadioSelect,
+        help_text=_(
+            "Each group is a section of the report. Confirmed related recommendations are answered "
+            "together in any case."
+        ),
     )
+    document = forms.ChoiceField(
+        label=_("Document"),
+        required=False,
+        help_text=_(
+            "Optional: only the recommendations of one document (the review's report or the concluding "
+            "observations), such as A/HRC/43/12."
+        ),
+    )
+    review_symbol = forms.CharField(
+        label=_("Symbol of the review"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "Printed on the draft, such as the Working Group's report A/HRC/43/15. Empty: the documents the "
+            "recommendations come from."
+        ),
+    )
+    review_date = forms.DateField(label=_("Date of the review"), required=False, widget=DATE)
     up_to = forms.DateField(
         label=_("Information up to"),
         widget=DATE,
@@ -75,11 +117,26 @@ class MechanismReportForm(DraftForm):
         help_text=_("Optional: the report on the calendar this draft prepares."),
     )
 
-    field_order = ["mechanism", "grouping", "up_to", "obligation_choice", "language", "title"]
+    field_order = [
+        "mechanism",
+        "document",
+        "review_symbol",
+        "review_date",
+        "grouping",
+        "up_to",
+        "obligation_choice",
+        "language",
+        "title",
+    ]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mechanism"].queryset = _mechanisms_in_use()
+        self.documents = _documents()
+        self.fields["document"].choices = [("", _("Every document of the mechanism"))] + [
+            (symbol, f"{code} — {symbol}" + (f" ({issued_on:%Y-%m-%d})" if issued_on else ""))
+            for symbol, code, _mechanism, issued_on in self.documents
+        ]
         self.fields["obligation_choice"].queryset = ReportingObligation.objects.select_related("mechanism").order_by(
             "due_on", "pk"
         )
@@ -90,11 +147,27 @@ class MechanismReportForm(DraftForm):
         obligation, mechanism = data.get("obligation_choice"), data.get("mechanism")
         if obligation and mechanism and obligation.mechanism_id != mechanism.pk:
             self.add_error("obligation_choice", _("This report is due to another mechanism."))
+        document = data.get("document")
+        if document and mechanism and not any(s == document and m == mechanism.pk for s, _c, m, _d in self.documents):
+            self.add_error("document", _("This document holds no recommendation of the mechanism chosen."))
+        if data.get("review_date") and not data.get("review_symbol"):
+            self.add_error("review_symbol", _("Give the symbol of the review whose date you give."))
         return data
 
     def parameters(self) -> dict:
         data = self.cleaned_data
-        return {"mechanism": data["mechanism"].pk, "grouping": data["grouping"], "up_to": data["up_to"].isoformat()}
+        parameters = {
+            "mechanism": data["mechanism"].pk,
+            "grouping": data["grouping"],
+            "up_to": data["up_to"].isoformat(),
+        }
+        if data.get("document"):
+            parameters["document"] = data["document"]
+        if data.get("review_symbol"):
+            parameters["review_symbol"] = data["review_symbol"].strip()
+        if data.get("review_date"):
+            parameters["review_date"] = data["review_date"].isoformat()
+        return parameters
 
     def obligation(self):
         return self.cleaned_data.get("obligation_choice")
@@ -193,3 +266,33 @@ class AnnualReportForm(DraftForm):
 FORMS: dict[str, type[DraftForm]] = {
     form.kind: form for form in (MechanismReportForm, InformationRequestForm, AnnualReportForm)
 }
+
+
+class PackReturnForm(forms.Form):
+    """A filled information request pack (its workbook, or its Word document)."""
+
+    file = forms.FileField(
+        label=_("Filled workbook or Word document"),
+        help_text=_(
+            "The Excel workbook (or the Word document) of an information request pack, with the answers "
+            "filled in. Its answers become draft progress updates of the entity it was sent to; you see "
+            "them before they are made."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(
+                _("“%(name)s” is %(size)s; the largest file accepted is %(limit)s."),
+                params={
+                    "name": upload.name,
+                    "size": filesizeformat(upload.size),
+                    "limit": filesizeformat(MAX_BYTES),
+                },
+            )
+        if not upload.name.lower().endswith((".xlsx", ".docx")):
+            raise forms.ValidationError(
+                _("“%(name)s” is not an .xlsx workbook or a .docx document."), params={"name": upload.name}
+            )
+        return upload

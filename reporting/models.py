@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from recommendations.models import Mechanism
 from tenants.models import Membership, StateOwned
 
-__all__ = ["CalendarFeed", "ReportDraft", "ReportingObligation"]
+__all__ = ["CalendarFeed", "PackAnswer", "PackReturn", "ReportDraft", "ReportingObligation"]
 
 
 class ReportingObligation(StateOwned):
@@ -146,3 +146,99 @@ class ReportDraft(StateOwned):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PackReturn(StateOwned):
+    """A filled information request pack brought back (reporting.returns): what it said, then
+    what it did.
+
+    Uploading reads the workbook (or the Word document) and records its answers and the rows it
+    could not read, as a preview; applying turns the answers into draft progress updates of the
+    entity (``PackAnswer`` remembers which, so the same file again changes nothing and a corrected
+    one updates the same drafts). The file itself is not kept.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", _("Preview")
+        APPLIED = "applied", _("Applied")
+
+    request = models.ForeignKey(
+        ReportDraft, on_delete=models.CASCADE, related_name="returns", verbose_name=_("information request")
+    )
+    entity = models.ForeignKey(
+        "recommendations.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    digest = models.CharField(_("SHA-256 of the file"), max_length=64)
+    # The answered rows as read ({"row", "id", "reference", "status", "narrative", "reported_on",
+    # "to_group", "digest"}), the rows that could not be read ({"row", "reference", "message"}).
+    rows = models.JSONField(_("answers"), default=list, blank=True)
+    problems = models.JSONField(_("rows not read"), default=list, blank=True)
+    unanswered = models.PositiveIntegerField(_("rows left empty"), default=0)
+    # Once applied: what each answer did ({"reference", "action", "message", "update"}).
+    outcome = models.JSONField(_("outcome"), default=list, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEW)
+    created = models.PositiveIntegerField(_("drafts created"), default=0)
+    updated = models.PositiveIntegerField(_("drafts updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    refused = models.PositiveIntegerField(_("refused"), default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("information request brought back")
+        verbose_name_plural = _("information requests brought back")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class PackAnswer(StateOwned):
+    """The draft progress update an answer of a request's pack became, for one entity and one
+    recommendation, and the digest of the answer that wrote it last."""
+
+    request = models.ForeignKey(
+        ReportDraft, on_delete=models.CASCADE, related_name="+", verbose_name=_("information request")
+    )
+    entity = models.ForeignKey(
+        "recommendations.Entity", on_delete=models.CASCADE, related_name="+", verbose_name=_("entity")
+    )
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recommendation"),
+    )
+    # Deleting the draft forgets the answer: the same file brought back again writes a new one.
+    update = models.ForeignKey(
+        "followup.ProgressUpdate", on_delete=models.CASCADE, related_name="+", verbose_name=_("progress update")
+    )
+    digest = models.CharField(_("digest of the answer"), max_length=64)
+    pack_return = models.ForeignKey(
+        PackReturn,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("brought back in"),
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("answer brought back")
+        verbose_name_plural = _("answers brought back")
+        constraints = [
+            models.UniqueConstraint(fields=["state", "request", "entity", "recommendation"], name="pack_answer_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id}/{self.entity_id}/{self.recommendation_id}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reporting.views import calendar, dashboard, drafts
+from reporting.views import calendar, dashboard, drafts, returns
 
 workspace_urlpatterns = [
     path("calendar/", calendar.CalendarView.as_view(), name="calendar"),
@@ -22,6 +22,10 @@ workspace_urlpatterns = [
     path("drafts/<int:pk>/download/", drafts.DraftDownloadView.as_view(), name="draft-download"),
     path("drafts/<int:pk>/preview/", drafts.DraftPreviewView.as_view(), name="draft-preview"),
     path("drafts/<int:pk>/regenerate/", drafts.DraftRegenerateView.as_view(), name="draft-regenerate"),
+    # Information request packs brought back (reporting.returns).
+    path("packs/returns/", returns.PackReturnListView.as_view(), name="pack-return-list"),
+    path("packs/returns/<int:pk>/", returns.PackReturnDetailView.as_view(), name="pack-return-detail"),
+    path("packs/returns/<int:pk>/apply/", returns.PackReturnApplyView.as_view(), name="pack-return-apply"),
 ]
 
 # The iCalendar feed, outside the workspace: calendar applications cannot sign in, the secret

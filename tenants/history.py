@@ -18,7 +18,7 @@ from modeltranslation.translator import translator
 
 HISTORY_TABLE = "nrtd_history"
 # The State's own row is recorded under the State's id by a function of the owner's (migration
-# tenants 0008): see STATE_TABLE in the renderer (tenants.history_display).
+# tenants 0009): see STATE_TABLE in the renderer (tenants.history_display).
 STATE_TABLE = "tenants_state"
 UNTRACKED_TABLES = frozenset({HISTORY_TABLE, "recommendations_importjob"})
 

@@ -1,7 +1,7 @@
 """The State's log: every change in the State, newest first, filtered, page by page, exported.
 
 A page is read with a keyset (the time and id of the last entry shown, never an offset) through
-the indexes of migration tenants 0009: the State's entries by time, by kind of record (table) and
+the indexes of migration tenants 0010: the State's entries by time, by kind of record (table) and
 by person (``actor_id``). So the first page, a filtered page and the hundredth page cost the
 same few queries and milliseconds at a million entries (bench/state_log.py); no page counts the
 entries. The export renders the filtered entries a thousand at a time, with the same renderer as

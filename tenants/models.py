@@ -116,7 +116,7 @@ class State(models.Model):
         help_text=_("Administrators and secretariat officers must sign in with a code from an app as well."),
     )
     # On for new States; States created before it existed kept their review as it was (migration
-    # tenants 0008).
+    # tenants 0009).
     four_eyes_review = models.BooleanField(
         _("four-eyes review of progress updates"),
         default=True,
@@ -133,6 +133,20 @@ class State(models.Model):
         default=7,
         validators=[MinValueValidator(1), MaxValueValidator(90)],
         help_text=_("Days between two reminders to focal points whose tasks are overdue."),
+    )
+    # Consultation (docs/consultation.md); a section of the State's settings page.
+    consultation_anonymous = models.BooleanField(
+        _("anonymous submissions"),
+        default=False,
+        help_text=_("Visitors of the portal may send information in a consultation without giving a name or contact."),
+    )
+    nhri_assessments_public = models.BooleanField(
+        _("publish the NHRI's assessments"),
+        default=False,
+        help_text=_(
+            "The national human rights institution's assessment of each published recommendation shows on the "
+            "portal, apart from the government's status."
+        ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
@@ -173,6 +187,9 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("Secretariat officer")
     FOCAL_POINT = "focal_point", _("Focal point")
     OBSERVER = "observer", _("Observer")
+    # The national human rights institution's own accounts: they read what observers read, and
+    # give the institution's assessment of each recommendation's implementation (consultation).
+    NHRI = "nhri", _("National human rights institution")
 
 
 class Membership(StateOwned):

@@ -51,7 +51,9 @@ is_member = has_role(*Role.values)
 is_state_admin = has_role(Role.STATE_ADMIN)
 is_curator = has_role(Role.STATE_ADMIN, Role.SECRETARIAT)
 is_focal_point = has_role(Role.FOCAL_POINT)
-is_observer = has_role(Role.OBSERVER)
+# An NHRI account reads what an observer reads (and gives its institution's assessments).
+is_observer = has_role(Role.OBSERVER, Role.NHRI)
+is_nhri = has_role(Role.NHRI)
 
 rules.add_perm("tenants.view_workspace", is_member)
 rules.add_perm("tenants.manage_state", is_state_admin)

@@ -41,7 +41,7 @@ def state_settings_save(*, state: State, values: dict[str, Any]) -> list[str]:
     changed. The State's row is locked while it is checked and saved (two administrators saving
     at once: the second sees the first's values), and checked as a whole (ValidationError: the
     default language must be a content language). The history trigger of the State's row
-    (migration tenants 0008) records who changed what; the apps' hooks run in the same
+    (migration tenants 0009) records who changed what; the apps' hooks run in the same
     transaction."""
     current = State.objects.select_for_update().get(pk=state.pk)
     changed = [name for name, value in values.items() if getattr(current, name) != value]

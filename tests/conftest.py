@@ -116,7 +116,7 @@ def _plant_and_commit() -> None:
     data = plant()
     files = {}
     for state in (data.a, data.b):
-        for stored in (state.evidence.file, state.report_draft.file):
+        for stored in (state.evidence.file, state.report_draft.file, state.attachment.file, state.submission.file):
             with default_storage.open(stored.name, "rb") as handle:
                 files[stored.name] = handle.read()
     # Signed-in sessions of the State members, committed with the data: a test signs in by its

@@ -12,6 +12,17 @@ from dataclasses import dataclass, field
 import factory
 from django.utils import timezone
 
+from consultation.models import (
+    Assessment,
+    Attachment,
+    Comment,
+    Consultation,
+    Mention,
+    Message,
+    MessagePost,
+    MessageRecipient,
+    Submission,
+)
 from followup.models import (
     Action,
     DataCollectionRound,
@@ -24,7 +35,7 @@ from followup.models import (
     ReminderLog,
     RoundTask,
 )
-from imports.models import ColumnMapping, ImportJob
+from imports.models import ColumnMapping, ImportJob, UhriSchedule
 from recommendations.models import (
     AffectedGroup,
     Cluster,
@@ -40,7 +51,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
-from reporting.models import ReportDraft, ReportingObligation
+from reporting.models import PackAnswer, PackReturn, ReportDraft, ReportingObligation
 from tenants.models import Invitation, Membership, Role, State, SupportAccess, SupportSession, User
 from tenants.people import token_hash
 from tenants.scoping import cross_state_access, state_context
@@ -104,6 +115,25 @@ class PlantedState:
     feed_token: str = ""
     # Report drafts: a finished mechanism report with its (tiny) Word file, for the obligation.
     report_draft: ReportDraft | None = None
+    # An information request (its packs not assembled) brought back by the entity's focal point:
+    # a preview answering the published recommendation, and the answer an earlier upload made
+    # into the draft update.
+    pack_request: ReportDraft | None = None
+    pack_return: PackReturn | None = None
+    # Consultation: a thread of comments on the published recommendation (the secretariat's, with
+    # the focal point mentioned, and the focal point's reply) and comments on the action and the
+    # validated update; a message to the entity with a PDF and the focal point's reply; an open
+    # consultation on the published and the unpublished recommendation, with a submission in each
+    # status (the pending one with a PDF; in A the pending, considered and rejected ones carry
+    # A_UNPUBLISHED_MARKER: the portal must never show them); the NHRI's assessment of the
+    # published recommendation (A publishes them).
+    comment: Comment | None = None
+    message: Message | None = None
+    attachment: Attachment | None = None
+    consultation: Consultation | None = None
+    submission: Submission | None = None
+    accepted_submission: Submission | None = None
+    assessment: Assessment | None = None
     # People: the observer's membership (to change), and an open invitation of a focal point of
     # the entity, with the token its e-mail's link carries (only its hash is stored).
     observer_membership: Membership | None = None
@@ -126,6 +156,7 @@ class PlantedData:
             "a_secretariat": self.a.people["secretariat"],
             "a_focal_point": self.a.people["focal_point"],
             "a_observer": self.a.people["observer"],
+            "a_nhri": self.a.people["nhri"],
             "b_admin": self.b.people["admin"],
             "platform_admin": self.platform_admin,
             "outsider": self.outsider,
@@ -135,7 +166,7 @@ class PlantedData:
 def _plant_state(
     *, slug: str, name: str, iso3: str, portal: bool, marker: str, unpublished_marker: str = ""
 ) -> PlantedState:
-    state = StateFactory(slug=slug, name=name, iso3=iso3, portal_enabled=portal)
+    state = StateFactory(slug=slug, name=name, iso3=iso3, portal_enabled=portal, nhri_assessments_public=True)
     mechanism = Mechanism.objects.get(code="UPR")
     with state_context(state):
         entity = Entity.objects.create(state=state, name=f"Ministry of Justice of {name} {marker}".strip())
@@ -184,6 +215,8 @@ def _plant_state(
             description=f"The layout of the {name} ministries' sheet {marker}".strip(),
             fields={"text": {"column": "Recommendation"}, "position": {"column": "Response"}},
         )
+        # Off: the planted States fetch nothing on a schedule (the schedule's tests turn it on).
+        UhriSchedule.objects.create(state=state, enabled=False, last_failure=marker)
         RelatedGroup.objects.create(state=state)
         # A past support session (ended: nobody is in support mode in the planted States).
         support = SupportSession.objects.create(
@@ -204,6 +237,7 @@ def _plant_state(
         ("secretariat", Role.SECRETARIAT),
         ("focal_point", Role.FOCAL_POINT),
         ("observer", Role.OBSERVER),
+        ("nhri", Role.NHRI),
     ):
         user = UserFactory(email=f"{role_name}@{slug}.example.org", name=f"{role_name} of {name}")
         membership = membership_set(state=state, user=user, role=role)
@@ -222,6 +256,21 @@ def _plant_state(
         )
         obligation, feed_token = _plant_calendar(state, name=name, marker=marker, entity=entity, people=people)
         report_draft = _plant_report_draft(state, name=name, marker=marker, obligation=obligation, people=people)
+        pack_request, pack_return = _plant_pack_return(
+            state, name=name, marker=marker, entity=entity, published=published, followup=followup, people=people
+        )
+        consultation = _plant_consultation(
+            state,
+            name=name,
+            marker=marker,
+            unpublished_marker=unpublished_marker,
+            entity=entity,
+            cluster=cluster,
+            published=published,
+            unpublished=unpublished,
+            people=people,
+            followup=followup,
+        )
         invitation_token = f"planted-invitation-of-{slug}-{'x' * 24}"
         invitation = Invitation.objects.create(
             state=state,
@@ -250,10 +299,13 @@ def _plant_state(
         obligation=obligation,
         feed_token=feed_token,
         report_draft=report_draft,
+        pack_request=pack_request,
+        pack_return=pack_return,
         observer_membership=observer_membership,
         invitation=invitation,
         invitation_token=invitation_token,
         **followup,
+        **consultation,
     )
 
 
@@ -379,6 +431,175 @@ def _plant_report_draft(state, *, name, marker, obligation, people) -> ReportDra
         created_by=people["secretariat"],
         finished_at=timezone.now(),
     )
+
+
+def _plant_pack_return(state, *, name, marker, entity, published, followup, people) -> tuple[ReportDraft, PackReturn]:
+    request = ReportDraft.objects.create(
+        state=state,
+        kind=ReportDraft.Kind.INFORMATION_REQUEST,
+        title=f"Requests for information of {name} {marker}".strip(),
+        language="en",
+        parameters={"entities": [entity.pk], "mechanism": None, "deadline": "2030-01-01", "instructions": ""},
+        created_by=people["secretariat"],
+    )
+    answer = {
+        "place": "row:2",
+        "id": published.pk,
+        "written": f"{published.symbol} ¶ {published.paragraph}",
+        "status": "in_progress",
+        "narrative": f"Draft in progress {marker}".strip(),
+        "reported_on": "",
+        "to_group": False,
+    }
+    pack_return = PackReturn.objects.create(
+        state=state,
+        request=request,
+        entity=entity,
+        filename=f"answers-{name}{marker}.xlsx",
+        digest="0" * 64,
+        rows=[answer],
+        problems=[{"place": "row:3", "reference": "", "message": f"No recommendation id {marker}".strip()}],
+        uploaded_by=people["focal_point"],
+    )
+    PackAnswer.objects.create(
+        state=state,
+        request=request,
+        entity=entity,
+        recommendation=published,
+        update=followup["draft_update"],
+        digest="0" * 64,
+        pack_return=pack_return,
+    )
+    return request, pack_return
+
+
+def _plant_consultation(
+    state, *, name, marker, unpublished_marker, entity, cluster, published, unpublished, people, followup
+) -> dict:
+    from django.core.files.base import ContentFile
+
+    comment = Comment.objects.create(
+        state=state,
+        recommendation=published,
+        author=people["secretariat"],
+        text=f"Ask the ministry where the bill stands {marker}".strip(),
+    )
+    Mention.objects.create(state=state, comment=comment, user=people["focal_point"])
+    Comment.objects.create(
+        state=state,
+        recommendation=published,
+        parent=comment,
+        author=people["focal_point"],
+        text=f"It is with the cabinet {marker}".strip(),
+    )
+    Comment.objects.create(
+        state=state, action=followup["action"], author=people["admin"], text=f"Budget approved? {marker}".strip()
+    )
+    Comment.objects.create(
+        state=state,
+        update=followup["progress_update"],
+        author=people["focal_point"],
+        text=f"Minutes attached to the draft {marker}".strip(),
+    )
+    message = Message.objects.create(
+        state=state,
+        subject=f"Data call on enforced disappearance {name} {marker}".strip(),
+        sent_by=people["secretariat"],
+        entity_ids=[entity.pk],
+        recommendation_ids=[published.pk],
+    )
+    post = MessagePost.objects.create(
+        state=state,
+        message=message,
+        author=people["secretariat"],
+        text=f"Please send the figures {marker}".strip(),
+        delivered_at=timezone.now(),
+    )
+    MessageRecipient.objects.create(
+        state=state, post=post, user=people["focal_point"], email=people["focal_point"].email
+    )
+    attachment = Attachment(
+        state=state, post=post, name=f"template{marker}.pdf", content_type="application/pdf", size=len(PLANTED_PDF)
+    )
+    attachment.file.save("template.pdf", ContentFile(PLANTED_PDF), save=False)
+    attachment.save()
+    MessagePost.objects.create(
+        state=state,
+        message=message,
+        author=people["focal_point"],
+        entity=entity,
+        text=f"Figures follow next week {marker}".strip(),
+        delivered_at=timezone.now(),
+    )
+    today = timezone.localdate()
+    consultation = Consultation.objects.create(
+        state=state,
+        title=f"Consultation on justice in {name} {marker}".strip(),
+        introduction=f"Tell us what you see {marker}".strip(),
+        cluster=cluster,
+        recommendation_ids=[published.pk, unpublished.pk],
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=30),
+        opened_by=people["secretariat"],
+    )
+    hidden = f"{marker} {unpublished_marker}".strip()
+    submission = Submission(
+        state=state,
+        consultation=consultation,
+        recommendation_ids=[published.pk],
+        organisation=f"Pending Watch {hidden}",
+        contact="pending@example.org",
+        text=f"Pending information {hidden}",
+        publish_name=True,
+        file_name="report.pdf",
+        file_type="application/pdf",
+        file_size=len(PLANTED_PDF),
+    )
+    submission.file.save("report.pdf", ContentFile(PLANTED_PDF), save=False)
+    submission.save()
+    for status in (Submission.Status.REJECTED, Submission.Status.CONSIDERED):
+        Submission.objects.create(
+            state=state,
+            consultation=consultation,
+            recommendation_ids=[published.pk],
+            organisation=f"{status.label} Forum {hidden}",
+            contact=f"{status.value}@example.org",
+            text=f"{status.label} information {hidden}",
+            publish_name=True,
+            status=status,
+            reviewed_by=people["secretariat"],
+            reviewed_at=timezone.now(),
+        )
+    accepted = Submission.objects.create(
+        state=state,
+        consultation=consultation,
+        recommendation_ids=[published.pk],
+        kind=Submission.Kind.NHRI,
+        organisation=f"Civic Forum of {name} {marker}".strip(),
+        contact="civic-forum@example.org",
+        text=f"The bill was debated in public hearings {marker}".strip(),
+        publish_name=True,
+        status=Submission.Status.ACCEPTED,
+        reviewed_by=people["secretariat"],
+        reviewed_at=timezone.now(),
+        review_note=f"Checked with the ministry {hidden}",
+    )
+    assessment = Assessment.objects.create(
+        state=state,
+        recommendation=published,
+        implementation_status="in_progress",
+        text=f"The institution sees slow progress {marker}".strip(),
+        author=people["nhri"],
+    )
+    return {
+        "comment": comment,
+        "message": message,
+        "attachment": attachment,
+        "consultation": consultation,
+        "submission": submission,
+        "accepted_submission": accepted,
+        "assessment": assessment,
+    }
 
 
 def plant() -> PlantedData:

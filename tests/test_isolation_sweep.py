@@ -17,6 +17,7 @@ What must hold:
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -34,11 +35,12 @@ PERSONAS = [
     "a_secretariat",
     "a_focal_point",
     "a_observer",
+    "a_nhri",
     "b_admin",
     "platform_admin",
     "outsider",
 ]
-A_MEMBERS = {"a_admin", "a_secretariat", "a_focal_point", "a_observer"}
+A_MEMBERS = {"a_admin", "a_secretariat", "a_focal_point", "a_observer", "a_nhri"}
 
 
 @dataclass(frozen=True)
@@ -62,13 +64,17 @@ class Route:
     method: str = "get"
     # What a permitted persona gets (a form that is posted answers with a redirect).
     ok: int = 200
+    # An NHRI account reads what an observer reads: it gets the observer's answer, unless the
+    # route says otherwise (None: ``refused`` and ``hidden`` name it, or it is let in).
+    nhri_as: str | None = "a_observer"
 
 
 # Pages of the secretariat's work: focal points and observers are refused.
 CURATORS_ONLY = frozenset({"a_focal_point", "a_observer"})
 OBSERVER = frozenset({"a_observer"})
-# Pages of the State's administrators only.
+# Only State administrators.
 ADMINS_ONLY = frozenset({"a_secretariat", "a_focal_point", "a_observer"})
+A_MEMBERS_BUT_SECRETARIAT = A_MEMBERS - {"a_secretariat"}
 
 ROUTES: dict[str, Route] = {
     "home": Route("public"),
@@ -143,6 +149,7 @@ ROUTES: dict[str, Route] = {
         "workspace", method="post", ok=302, refused=frozenset({"a_focal_point", "a_observer"})
     ),
     "workspace:import-detail": Route("workspace", obj="import_job", refused=frozenset({"a_focal_point", "a_observer"})),
+    "workspace:import-uhri-schedule": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-create": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
     "workspace:mapping-edit": Route(
@@ -246,6 +253,44 @@ ROUTES: dict[str, Route] = {
     "workspace:draft-preview": Route("workspace", obj="report_draft", refused=CURATORS_ONLY),
     # Queues a new draft on commit (never run here: these tests roll back).
     "workspace:draft-regenerate": Route("workspace", obj="report_draft", method="post", ok=302, refused=CURATORS_ONLY),
+    # Information request packs brought back: the secretariat's and the entity's focal point's (the
+    # planted one is the focal point's entity's); an observer may not upload, nor open one (404).
+    "workspace:pack-return-list": Route("workspace", refused=OBSERVER),
+    "workspace:pack-return-detail": Route("workspace", obj="pack_return", hidden=OBSERVER),
+    # Makes the planted preview's draft update (rolled back with the test).
+    "workspace:pack-return-apply": Route("workspace", obj="pack_return", method="post", ok=302, hidden=OBSERVER),
+    # Consultation. The discussion: the planted focal point's entity leads the published
+    # recommendation and the action, and reported the validated update, so it reads and writes
+    # their discussions; observers (and NHRI accounts) read them. Posted empty: the form again.
+    "workspace:recommendation-comment-create": Route("workspace", obj="published", method="post", refused=OBSERVER),
+    "workspace:action-comment-create": Route("workspace", obj="action", method="post", refused=OBSERVER),
+    "workspace:update-comment-create": Route("workspace", obj="progress_update", method="post", refused=OBSERVER),
+    # The planted comment is the secretariat's (the edit window is long here: _comment_edit_window).
+    "workspace:comment-edit": Route("workspace", obj="comment", refused=frozenset(A_MEMBERS_BUT_SECRETARIAT)),
+    "workspace:recommendation-discussion-export": Route("workspace", obj="published"),
+    # Messages to the network: the focal point's entity was written to; observers never see a thread.
+    "workspace:message-list": Route("workspace", refused=OBSERVER),
+    "workspace:message-create": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:message-detail": Route("workspace", obj="message", hidden=OBSERVER),
+    # Posted empty: the thread again, with the reply form's errors.
+    "workspace:message-reply": Route("workspace", obj="message", method="post", hidden=OBSERVER),
+    "workspace:attachment-download": Route("workspace", obj="attachment", hidden=OBSERVER),
+    # Public consultations, the secretariat's side (the submission is the pending one, with a file).
+    "workspace:consultation-list": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:consultation-create": Route("workspace", refused=CURATORS_ONLY),
+    "workspace:consultation-detail": Route("workspace", obj="consultation", refused=CURATORS_ONLY),
+    "workspace:consultation-close": Route(
+        "workspace", obj="consultation", method="post", ok=302, refused=CURATORS_ONLY
+    ),
+    "workspace:submission-detail": Route("workspace", obj="submission", refused=CURATORS_ONLY),
+    # Posted empty: refused with a message and sent back.
+    "workspace:submission-review": Route("workspace", obj="submission", method="post", ok=302, refused=CURATORS_ONLY),
+    "workspace:submission-file": Route("workspace", obj="submission", refused=CURATORS_ONLY),
+    # The NHRI's assessment: its accounts only. The settings: State administrators only.
+    "workspace:assessment-edit": Route(
+        "workspace", obj="published", refused=frozenset(A_MEMBERS - {"a_nhri"}), nhri_as=None
+    ),
+    "workspace:consultation-settings": Route("workspace", refused=ADMINS_ONLY),
     "api:state-api:recommendation-list": Route("state-api"),
     "api:state-api:recommendation-detail": Route("state-api", obj="published"),
     "portal:home": Route("portal"),
@@ -254,6 +299,10 @@ ROUTES: dict[str, Route] = {
     "portal:export": Route("portal", kwargs=(("format", "csv"),)),
     "api:public-api:recommendation-list": Route("portal"),
     "api:public-api:recommendation-detail": Route("portal", obj="published"),
+    "portal:consultation-list": Route("portal"),
+    "portal:consultation-detail": Route("portal", obj="consultation"),
+    # The submission form (a GET shows it; posting is tested in tests/portal/test_consultations.py).
+    "portal:consultation-submit": Route("portal", obj="consultation"),
 }
 
 
@@ -266,6 +315,12 @@ def all_url_names(resolver=None, prefix: str = "") -> set[str]:
         elif isinstance(pattern, URLPattern):
             names.add(f"{prefix}{pattern.name}" if pattern.name else f"{prefix}<unnamed {pattern.pattern}>")
     return names
+
+
+@pytest.fixture(autouse=True)
+def _comment_edit_window(settings):
+    # The planted comment stays its author's to change however long the session has run.
+    settings.NRTD_COMMENT_EDIT_WINDOW = datetime.timedelta(days=3650)
 
 
 @pytest.fixture(autouse=True)
@@ -313,6 +368,8 @@ def expected_status(route: Route, persona: str) -> int | str:
         return 401 if persona == "anonymous" else 200
     if route.kind == "platform":
         return "login" if persona == "anonymous" else (route.ok if persona == "platform_admin" else 404)
+    if persona == "a_nhri" and route.nhri_as:
+        persona = route.nhri_as
     if route.kind == "workspace":
         if persona == "anonymous":
             return "login"
@@ -390,7 +447,8 @@ def test_state_b_addresses_refuse_state_a_people(client, planted, name, persona)
     elif persona == "anonymous":
         check(response, "login" if route.kind == "workspace" else 401)
     elif persona == "b_admin":
-        check(response, route.ok)
+        # B's administrator gets what A's gets at A's address.
+        check(response, 403 if "a_admin" in route.refused else route.ok)
     else:
         check(response, 404)
 

@@ -101,6 +101,31 @@ def test_the_package_holds_the_parts_excel_needs_and_every_part_is_well_formed_x
     assert title == "Recommandations draft1 & more t"
 
 
+def test_the_header_is_bold_and_frozen_with_an_autofilter_and_columns_sized_to_their_values():
+    rows = [["Ratify the Convention against Torture and its Optional Protocol", 7, datetime.date(2024, 5, 2)]] * 3
+    content = written(rows, header=["Text", "Number of the paragraph in the report", "Date"])
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == "A1:C4"
+    assert [sheet.cell(row=1, column=n).font.b for n in (1, 2, 3)] == [True, True, True]
+    assert sheet["A2"].font.b is False
+    # As wide as the longest value (or header) of the first rows, within limits.
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABC"}
+    assert widths == {"A": 61.0, "B": 41.0, "C": 11.0}
+    with zipfile.ZipFile(io.BytesIO(content)) as package:
+        workbook = ElementTree.fromstring(package.read("xl/workbook.xml"))
+    names = {n.get("name"): n.text for n in workbook.iter(f"{MAIN}definedName")}
+    assert names == {"_xlnm._FilterDatabase": "'Recommendations'!$A$1:$C$4"}
+
+
+def test_a_right_to_left_sheet():
+    out = io.BytesIO()
+    xlsx.write(out, "التوصيات", HEADER, [["نص", 1, None]], rtl=True)
+    sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
+    assert sheet.sheet_view.rightToLeft is True
+    assert [list(row) for row in sheet.iter_rows(values_only=True)] == [HEADER, ["نص", 1, None]]
+
+
 def test_a_safe_string_is_a_string():
     # A template filter's SafeString (filesizeformat's) is a str subclass that str() gives back as it is.
     from django.utils.safestring import mark_safe

@@ -78,6 +78,7 @@ class StateImportView(PlatformAdminMixin, View):
                 upload=data["file"],
                 format=data["format"],
                 options={key: data[key] for key in ("mapping", "encoding") if data.get(key)},
+                filter_lists=data.get("filter_lists"),
             )
         _audit_import(state=state, actor=request.user, job=job, event="preview")
         return _job_url(state, job)

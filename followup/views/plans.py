@@ -15,6 +15,7 @@ from followup.models import Action, Indicator, Measurement, Plan
 from followup.plans import measurement_add, plan_progress
 from followup.queries import history_of, updates_visible_to
 from followup.views.common import ObjectMixin, VersionedFormView
+from recommendations.extensions import panels_for
 from recommendations.models import Recommendation
 from tenants.history_display import by_day
 from tenants.views.mixins import StatePermissionMixin
@@ -147,6 +148,7 @@ class ActionDetailView(ObjectMixin, StatePermissionMixin, DetailView):
             updates=updates_visible_to(user, state).filter(action=action).select_related("entity"),
             can_report=user.has_perm("followup.report_on", action),
             history=by_day(history_of(action, limit=50)),
+            panels=panels_for(request=self.request, obj=action),
             **kwargs,
         )
 

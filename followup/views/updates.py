@@ -19,6 +19,7 @@ from followup.forms import EvidenceForm, ReviewForm, UpdateForm
 from followup.models import Action, DataCollectionRound, Evidence, ProgressUpdate, RoundTask
 from followup.queries import history_of, my_entity_ids, reporting_entities, reviewers_of, updates_visible_to
 from followup.views.common import conflict_form
+from recommendations.extensions import panels_for
 from recommendations.models import Entity, Recommendation
 from recommendations.queries import recommendations_visible_to
 from tenants.history_display import by_day
@@ -227,6 +228,7 @@ class UpdateDetailView(UpdateObjectMixin, StatePermissionMixin, DetailView):
             evidence_form=EvidenceForm() if may_edit and update.editable else None,
             review_form=ReviewForm(initial={"version": update.version}, may_validate=may_validate),
             history=by_day(history_of(update, limit=50)),
+            panels=panels_for(request=self.request, obj=update),
             **kwargs,
         )
 

@@ -50,6 +50,31 @@ class ParsedRecommendation:
     section: str = ""
     # Things the parser could not resolve (unknown ids, odd values): kept, flagged for review.
     flags: list[str] = field(default_factory=list)
+    # The State's comment on its position (a UPR addendum), as written.
+    position_explanation: str = ""
+    # The session of a mechanism other than the UPR (a treaty body's; the Human Rights Council's
+    # for a special procedure); the UPR Working Group's is upr_session.
+    session: int | None = None
+    # Lettered sub-items of a recommendation paragraph, label to text: {"a": "Ensure …;", …}.
+    # The whole paragraph, sub-items included, stays in ``texts``.
+    sub_items: dict[str, str] = field(default_factory=dict)
+    # When the body asked for information on this recommendation (treaty bodies' follow-up
+    # procedure), and the paragraph that asked.
+    follow_up_due_on: date | None = None
+    follow_up_paragraph: str = ""
+
+
+@dataclass
+class SkippedRow:
+    """A row left aside: about another State (multi-State files), or of a mechanism not followed.
+    Not imported, but counted, so the outcome can say how many rows were left aside and why."""
+
+    location: str
+    # The State the row is about, as the file names it ("" when the row names none).
+    country: str = ""
+    # Why it was left aside: "state" (another State's row) or "mechanism" (a mechanism the
+    # State does not follow, for a scheduled UHRI fetch).
+    reason: str = "state"
 
 
 @dataclass

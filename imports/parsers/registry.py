@@ -6,22 +6,36 @@ Parsers stay pure (no Django); this module only chooses and calls them.
 from __future__ import annotations
 
 import zipfile
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
-from imports.parsers.records import ImportFormatError, ParsedRecommendation, RowError
+from imports.parsers.document_limits import DEFAULT_LIMITS, DocumentLimits
+from imports.parsers.document_reader import is_pdf, read_bounded
+from imports.parsers.records import ImportFormatError, ParsedRecommendation, RowError, SkippedRow
 from imports.parsers.table import read_table
 from imports.parsers.tabular import UPR_INFO_MAPPING, TableMapping, iter_mapped
 from imports.parsers.uhri_api import FilterLists, iter_uhri_api_records
 from imports.parsers.uhri_json import iter_uhri_json
 from imports.parsers.uhri_search import iter_uhri_search_json, iter_uhri_search_xlsx
+from imports.parsers.un_documents import (
+    FORMAT_UPR_ADDENDUM,
+    detect_un_document,
+    read_un_document,
+)
+from imports.parsers.un_documents import (
+    FORMATS as UN_FORMATS,
+)
+from imports.parsers.un_documents import (
+    RECOMMENDATION_FORMATS as UN_RECOMMENDATION_FORMATS,
+)
 from imports.parsers.upr_docx import iter_upr_docx
 
-FORMATS = ("uhri-json", "uhri-search-json", "uhri-xlsx", "uhri-api-records", "upr-docx", "csv")
+FORMATS = ("uhri-json", "uhri-search-json", "uhri-xlsx", "uhri-api-records", "upr-docx", "csv", *UN_FORMATS)
+ADDENDUM_FORMAT = FORMAT_UPR_ADDENDUM
 PRESET_MAPPINGS: dict[str, TableMapping] = {"upr-info": UPR_INFO_MAPPING}
 _SNIFF_BYTES = 64 * 1024
 
@@ -36,16 +50,42 @@ class ParseOptions:
     encoding: str | None = None
     filter_lists: FilterLists | None = None
     language: str = "en"
+    # What a UN document (PDF, Word) may cost to read.
+    document_limits: DocumentLimits = DEFAULT_LIMITS
+    # Where saved UHRI API records get their filter lists when none were given: called once,
+    # only for such records (a fetch from the API, when configured).
+    filter_lists_loader: Callable[[], FilterLists | None] | None = None
+    # Only these mechanisms' records are imported (a scheduled UHRI fetch); empty: all.
+    mechanism_ids: list[int] = field(default_factory=list)
 
 
-def detect_format(fileobj: BinaryIO, filename: str) -> str:
-    """Guess the format from the name and the first bytes; ImportFormatError when unsure."""
+def detect_format(fileobj: BinaryIO, filename: str, *, limits: DocumentLimits = DEFAULT_LIMITS) -> str:
+    """Guess the format from the name and the first bytes; ImportFormatError when unsure.
+
+    A PDF, and a Word file, is read whole (within ``limits``) to recognise the kind of UN
+    document from its first page; a Word file that is none is a UPR thematic list. An unsafe or
+    unreadable document raises DocumentRefused (an ImportFormatError) here already.
+    """
     start = fileobj.tell()
     head = fileobj.read(_SNIFF_BYTES)
     fileobj.seek(start)
     suffix = Path(filename).suffix.lower()
     if not head.strip():
         raise ImportFormatError(_("The file is empty."))
+    if is_pdf(head):
+        try:
+            found = detect_un_document(read_bounded(fileobj, limits), limits=limits)
+        finally:
+            fileobj.seek(start)
+        if found is None:
+            raise ImportFormatError(
+                _(
+                    "The PDF is not a UN document the import knows. Accepted: the UPR Working Group's report and the "
+                    "State's addendum to it, treaty bodies' concluding observations and special procedures' "
+                    "country-visit reports."
+                )
+            )
+        return found
     if head.startswith(b"PK"):
         try:
             names = set(zipfile.ZipFile(fileobj).namelist())
@@ -54,7 +94,7 @@ def detect_format(fileobj: BinaryIO, filename: str) -> str:
         finally:
             fileobj.seek(start)
         if "word/document.xml" in names:
-            return "upr-docx"
+            return _word_format(fileobj, limits)
         if "xl/workbook.xml" in names:
             return "uhri-xlsx" if _looks_like_uhri_workbook(fileobj) else "csv"
         raise ImportFormatError(_("The file is a zip container but neither a Word document nor an Excel workbook."))
@@ -73,9 +113,23 @@ def detect_format(fileobj: BinaryIO, filename: str) -> str:
     raise ImportFormatError(
         _(
             "The format of the file could not be recognised. Accepted: UHRI exports (JSON, Excel), saved UHRI API "
-            "records, UPR thematic lists (Word) and CSV or Excel sheets."
+            "records, UPR thematic lists (Word), UN documents (PDF or Word) and CSV or Excel sheets."
         )
     )
+
+
+def _word_format(fileobj: BinaryIO, limits: DocumentLimits) -> str:
+    """A UN document's format, or ``upr-docx`` for any other Word file (a thematic list)."""
+    start = fileobj.tell()
+    size = fileobj.seek(0, 2) - start
+    fileobj.seek(start)
+    if size > limits.max_bytes:
+        return "upr-docx"  # Larger than any UN document: a (long) thematic list, read as such.
+    try:
+        found = detect_un_document(read_bounded(fileobj, limits), limits=limits)
+    finally:
+        fileobj.seek(start)
+    return found or "upr-docx"
 
 
 def _looks_like_uhri_workbook(fileobj: BinaryIO) -> bool:
@@ -96,8 +150,14 @@ def _looks_like_uhri_workbook(fileobj: BinaryIO) -> bool:
 
 def iter_records(
     fileobj: BinaryIO, *, format: str, filename: str, options: ParseOptions
-) -> Iterator[ParsedRecommendation | RowError]:
-    """The parsed records of the file in the given format (never ``auto``)."""
+) -> Iterable[ParsedRecommendation | RowError | SkippedRow]:
+    """The parsed records of the file in the given format (never ``auto``, nor the addendum's).
+
+    A UN document's records come as a ``UnDocument``, which also says what the document says of
+    itself (symbol, date, session…) and what follow-up it asks for.
+    """
+    if format in UN_RECOMMENDATION_FORMATS or format == ADDENDUM_FORMAT:
+        return read_un_document(fileobj, format=format, language=options.language, limits=options.document_limits)
     country = options.country_names[0] if options.country_names else None
     if format == "uhri-json":
         return iter_uhri_json(fileobj, country=country, language=options.language)
@@ -106,6 +166,8 @@ def iter_records(
     if format == "uhri-xlsx":
         return iter_uhri_search_xlsx(fileobj, country=country, language=options.language)
     if format == "uhri-api-records":
+        if options.filter_lists is None and options.filter_lists_loader is not None:
+            options.filter_lists = options.filter_lists_loader()
         return iter_uhri_api_records(
             fileobj, filter_lists=options.filter_lists, country_id_or_label=_api_country(country, options)
         )
@@ -125,7 +187,9 @@ def iter_records(
 
 def _api_country(country: str | None, options: ParseOptions) -> str | None:
     # Without the countries filter list, a label cannot be turned into the API's id: keep all
-    # records (a file of saved API records is usually one State's already).
-    if country is None or options.filter_lists is None or "countries" not in options.filter_lists:
+    # records (a file of saved API records is usually one State's already). With it, the first
+    # of the State's names the list knows; none known: all records again.
+    lists = options.filter_lists
+    if country is None or lists is None or "countries" not in lists:
         return None
-    return country
+    return next((name for name in options.country_names if lists.ids_for_label("countries", name)), None)

@@ -168,7 +168,15 @@ def _check_no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None
 
 
 def _xml_part_encoding(head: bytes) -> str:
-    """Encoding of an XML part: Office (OPC) allows only UTF-8 and UTF-16."""
+    """Encoding of an XML part: Office (OPC) allows only UTF-8 and UTF-16, but a hostile part may
+    be written in UTF-32 to hide its DOCTYPE from a scan that reads it as UTF-16 or Latin-1."""
+    # UTF-32 first: its little-endian byte order mark starts with UTF-16's.
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
+    if head.startswith(b"<\x00\x00\x00"):
+        return "utf-32-le"
+    if head.startswith(b"\x00\x00\x00<"):
+        return "utf-32-be"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if head.startswith(b"<\x00"):

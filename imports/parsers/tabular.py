@@ -34,7 +34,7 @@ from .common import (
     row_location,
     upr_cycle_from_session,
 )
-from .records import POSITIONS, ImportFormatError, ParsedRecommendation, RowError
+from .records import POSITIONS, ImportFormatError, ParsedRecommendation, RowError, SkippedRow
 from .table import Table, is_filled, loose_key
 
 _TEXT_FIELDS = ("text", "text_language", "symbol", "paragraph", "mechanism", "external_id")
@@ -163,7 +163,7 @@ def iter_mapped(
     mapping: TableMapping,
     *,
     country: str | Collection[str] | None = None,
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Apply ``mapping`` to the rows of ``table``.
 
     ``country`` keeps only rows whose State under review is that name (or any
@@ -179,6 +179,7 @@ def iter_mapped(
         if wanted is not None:
             names = _split(cells["countries"], mapping.fields["countries"])
             if wanted.isdisjoint(country_key(name) for name in names):
+                yield SkippedRow(row_location(table.header_row + offset), names[0] if names else "")
                 continue
         yield _build(cells, mapping, location=row_location(table.header_row + offset))
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,7 +53,8 @@ from .common import (
     sort_sdg_labels,
     upr_cycle_from_session,
 )
-from .records import ImportFormatError, ParsedRecommendation, RowError
+from .records import ImportFormatError, ParsedRecommendation, RowError, SkippedRow
+from .safety import check_zip_safety
 
 LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 # Where the paragraph number is looked for first: the languages whose numbering is most
@@ -142,6 +144,14 @@ class FilterLists:
     def __contains__(self, facet: str) -> bool:
         return _facet_key(facet) in self._entries
 
+    def facets(self) -> list[str]:
+        """The facets loaded (their keys: "sdgs", "affectedpersons")."""
+        return sorted(self._entries)
+
+    def update(self, other: FilterLists) -> None:
+        """Add (or replace) the lists of ``other``."""
+        self._entries.update(other._entries)
+
     def get(self, facet: str, entry_id: Any) -> FilterEntry | None:
         """The entry of ``entry_id`` in a facet's list, or None (unknown id or no list)."""
         return self._entries.get(_facet_key(facet), {}).get(_id_key(entry_id))
@@ -158,6 +168,85 @@ class FilterLists:
         }
 
 
+# Facet names as file names write them ("uhri-filterlist-sdgs.jsonl", "affected_persons.json"),
+# longest first so that "uprrecommendingcountries" is not taken for "countries".
+_FACET_NAMES = sorted({_facet_key(facet) for facet in FACETS.values()}, key=len, reverse=True)
+_FILTER_LIST_SUFFIXES = (".json", ".jsonl")
+
+
+def facet_of_name(name: str) -> str | None:
+    """The facet a filter list's file name names ("uhri-filterlist-sdgs.jsonl" → "sdgs"), or None."""
+    stem = _facet_key(Path(name).name.rsplit(".", 1)[0])
+    return next((facet for facet in _FACET_NAMES if facet in stem), None)
+
+
+def read_filter_lists(fileobj: IO[bytes], filename: str) -> FilterLists:
+    """The filter lists of a file as people save them: one list named by its file name (JSON
+    array or JSON Lines: "uhri-filterlist-sdgs.jsonl"), a JSON object of lists by facet
+    (``{"sdgs": [...], "themes": [...]}``), or a zip of such files.
+
+    Raises ImportFormatError naming what is wrong (a list whose facet cannot be told, an entry
+    without an id, a zip that is unsafe).
+    """
+    start = fileobj.read(4)
+    fileobj.seek(0)
+    if start.startswith(b"PK"):
+        return _zipped_filter_lists(fileobj)
+    head, reader = sniff(fileobj)
+    if first_character(head) == "{" and not head.lstrip().startswith(b'{"id"'):
+        try:
+            data = json.load(io.TextIOWrapper(io.BufferedReader(reader), encoding="utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            data = None
+        if isinstance(data, dict) and all(isinstance(entries, list) for entries in data.values()):
+            lists = FilterLists()
+            for facet, entries in data.items():
+                lists.add(facet, _checked_entries(entries, facet))
+            return lists
+        fileobj.seek(0)
+    facet = facet_of_name(filename)
+    if facet is None:
+        raise ImportFormatError(_unknown_facet(filename))
+    fileobj.seek(0)
+    lists = FilterLists()
+    lists.add(facet, load_filter_list(fileobj))
+    return lists
+
+
+def _zipped_filter_lists(fileobj: IO[bytes]) -> FilterLists:
+    check_zip_safety(fileobj)
+    fileobj.seek(0)
+    lists = FilterLists()
+    with zipfile.ZipFile(fileobj) as archive:
+        for info in archive.infolist():
+            if info.is_dir() or not info.filename.endswith(_FILTER_LIST_SUFFIXES):
+                continue
+            facet = facet_of_name(info.filename)
+            if facet is None:
+                raise ImportFormatError(_unknown_facet(info.filename))
+            with archive.open(info) as member:
+                lists.add(facet, load_filter_list(io.BytesIO(member.read())))
+    if not lists.facets():
+        raise ImportFormatError(_("The zip file holds no filter list (.json or .jsonl files)."))
+    return lists
+
+
+def _checked_entries(entries: list, facet: str) -> list[dict]:
+    for number, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict) or not entry.get("id"):
+            raise ImportFormatError(
+                _("Entry %(number)s of the filter list %(facet)s has no id.") % {"number": number, "facet": facet}
+            )
+    return entries
+
+
+def _unknown_facet(name: str) -> str:
+    return _(
+        "The name of “%(name)s” does not say which filter list it is; name it after its list, such as "
+        "sdgs.jsonl, themes.json or countries.json (known lists: %(facets)s)."
+    ) % {"name": name, "facets": ", ".join(sorted(set(FACETS.values())))}
+
+
 # --- Records ---------------------------------------------------------------------------------
 
 
@@ -166,7 +255,7 @@ def iter_uhri_api_records(
     *,
     filter_lists: FilterLists | None,
     country_id_or_label: str | None = None,
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Yield the saved API records of a JSON Lines file (location ``"line N"``) or of a JSON
     array (``"record N"``), keeping those about the given country (all when None).
 
@@ -194,6 +283,9 @@ def iter_uhri_api_records(
             yield RowError(location, _("The record is not a JSON object."))
         elif wanted is None or wanted & {_id_key(i) for i in _ids(record.get("countryIds"))}:
             yield parse_api_record(record, filter_lists=filter_lists, location=location)
+        else:
+            countries = _ids(record.get("countryIds"))
+            yield SkippedRow(location, (filter_lists.label("countries", countries[0]) or "") if countries else "")
 
 
 def _country_ids(value: str | None, filter_lists: FilterLists) -> set[str] | None:
@@ -285,7 +377,7 @@ def parse_api_record(
     texts = {}
     for language in LANGUAGES:
         value = record.get(language)
-        text = html_to_text(value) if isinstance(value, str) else ""
+        text = unglue(html_to_text(value)) if isinstance(value, str) else ""
         if text:
             texts[language] = text
     if not texts:
@@ -351,6 +443,32 @@ def parse_api_record(
         sdg_goals=sdg_goals,
         flags=flags,
     )
+
+
+# The API's texts lose the line breaks of their HTML: a heading runs into its paragraph's number
+# ("Right to education66.While welcoming …"), a sub-item into the sentence that introduces it
+# ("invites the State party to:(a) Ensure …"). A number is glued to a heading when a letter (not a
+# space, a digit or an opening bracket) stands right before it at the start of the text.
+_GLUED_HEADING_RE = re.compile(
+    r"^(?P<heading>[^\n\d]{2,200}?[^\s\d(\[/.,;:-])(?P<number>[0-9]{1,3})\.(?P<space>\s?)(?=\S)"
+)
+_GLUED_SUB_ITEM_RE = re.compile(r"(?<=[:;])\((?=[a-z]{1,2}\)\s*\S)")
+# Scripts written with spaces between words: a number's full stop is followed by one.
+_SPACED_START_RE = re.compile(r"[^\W\d_]")
+_UNSPACED_SCRIPTS_RE = re.compile("[\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def unglue(text: str) -> str:
+    """The text with the breaks the API lost put back: "Right to education66.While …" →
+    "Right to education\n66. While …", "to:(a) Ensure" → "to:\n(a) Ensure"."""
+    match = _GLUED_HEADING_RE.match(text)
+    if match:
+        rest = text[match.end() :]
+        space = match.group("space")
+        if not space and _SPACED_START_RE.match(rest) and not _UNSPACED_SCRIPTS_RE.match(rest):
+            space = " "
+        text = f"{match.group('heading').strip()}\n{match.group('number')}.{space}{rest}"
+    return _GLUED_SUB_ITEM_RE.sub("\n(", text)
 
 
 def _paragraph(texts: Mapping[str, str]) -> str:

@@ -35,12 +35,12 @@ from .common import (
     split_multi_value,
     upr_cycle_from_session,
 )
-from .records import ParsedRecommendation, RowError
+from .records import ParsedRecommendation, RowError, SkippedRow
 
 
 def iter_uhri_json(
     fileobj: IO[Any], *, country: str | None, language: str = "en"
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Yield the records of a UHRI full export that concern ``country``.
 
     ``country`` is matched against each record's ``Countries`` ignoring case, spacing, list
@@ -57,6 +57,7 @@ def iter_uhri_json(
             yield RowError(location, _("The record is not a JSON object."))
             continue
         if wanted is not None and not _concerns(record.get("Countries"), wanted):
+            yield SkippedRow(location, _first_name(record.get("Countries")))
             continue
         yield parse_uhri_record(record, location=location, language=language)
 
@@ -68,6 +69,17 @@ def _concerns(countries: Any, wanted: str) -> bool:
     if not isinstance(countries, list):
         return False
     return any(isinstance(name, str) and country_key(name) == wanted for name in countries)
+
+
+def _first_name(countries: Any) -> str:
+    """The first State a skipped record names, for the outcome's count of other States' rows."""
+    if isinstance(countries, str):
+        countries = countries.splitlines()
+    if isinstance(countries, list):
+        for name in countries:
+            if isinstance(name, str) and name.strip():
+                return clean_label(name).rstrip("* ")
+    return ""
 
 
 def parse_uhri_record(

@@ -38,7 +38,7 @@ from .common import (
     row_location,
     split_multi_value,
 )
-from .records import ImportFormatError, ParsedRecommendation, RowError
+from .records import ImportFormatError, ParsedRecommendation, RowError, SkippedRow
 from .safety import DEFAULT_MAX_RATIO, DEFAULT_MAX_UNCOMPRESSED_BYTES, check_zip_safety
 from .uhri_json import parse_uhri_record
 
@@ -86,7 +86,7 @@ def iter_uhri_search_xlsx(
     language: str = "en",
     max_uncompressed: int = DEFAULT_MAX_UNCOMPRESSED_BYTES,
     max_ratio: float = DEFAULT_MAX_RATIO,
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Yield the rows of a UHRI search export workbook (first sheet) that concern ``country``.
 
     ``fileobj`` must be a seekable binary file. Locations are the sheet's row numbers
@@ -118,7 +118,7 @@ def iter_uhri_search_xlsx(
 
 def iter_uhri_search_json(
     fileobj: IO[Any], *, country: str | None, language: str = "en"
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Yield the records of a search export saved as a JSON array of objects keyed by the
     export's headers. Locations are ``"record N"``; the first record's keys are checked for
     the required columns.
@@ -195,12 +195,13 @@ def _indexes(values: tuple[Any, ...], by_header: Mapping[Any, str]) -> dict[int,
 
 def _convert(
     row: Mapping[str, Any], location: str, *, country: str | None, language: str
-) -> Iterator[ParsedRecommendation | RowError]:
+) -> Iterator[ParsedRecommendation | RowError | SkippedRow]:
     """Yield the row as a record, if it concerns ``country`` (every row if None)."""
     if country is not None:
         wanted = country_key(country)
         names = split_multi_value(row.get("countriesconcerned"))
         if not any(country_key(name) == wanted for name in names):
+            yield SkippedRow(location, normalize_space(names[0]) if names else "")
             return
     record = {COLUMNS[key][1]: value for key, value in row.items()}
     yield parse_uhri_record(record, location=location, language=language, column_names=_COLUMN_NAMES)

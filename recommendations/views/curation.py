@@ -15,7 +15,7 @@ from django.views.generic import FormView
 
 from recommendations import curation, extensions
 from recommendations.curation_forms import BulkActionForm, CurationForm, SavedViewForm
-from recommendations.exports import export_response
+from recommendations.exports import export_response, filters_of
 from recommendations.filters import RecommendationFilter
 from recommendations.models import SavedView
 from recommendations.queries import recommendations_visible_to
@@ -180,11 +180,15 @@ class ExportView(StatePermissionMixin, View):
         query = request.GET.copy()
         kind = query.pop("format", ["xlsx"])[-1]
         query.pop("page", None)
-        selection = filtered(request, query.urlencode())
-        if selection is None or kind not in ("xlsx", "csv"):
+        filterset = RecommendationFilter(
+            query, queryset=recommendations_visible_to(request.user, request.state), request=request
+        )
+        if not filterset.is_valid() or kind not in ("xlsx", "csv"):
             messages.error(request, _("The filters of the list are not valid; nothing was exported."))
             return HttpResponseRedirect(list_url(request, query.urlencode()))
-        return export_response(state=request.state, recommendations=selection, kind=kind)
+        return export_response(
+            state=request.state, recommendations=filterset.qs, kind=kind, filters=filters_of(filterset)
+        )
 
 
 class SavedViewCreateView(StatePermissionMixin, View):

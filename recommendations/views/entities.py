@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.db.models import CharField, Count
 from django.db.models.functions import Coalesce, Lower
 from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
@@ -153,6 +153,21 @@ class EntityDeleteView(EntityObjectMixin, StatePermissionMixin, View):
                         "are kept in its name."
                     )
                     % {"name": self.entity, **uses},
+                )
+            # What the other apps above keep in its name (recommendations.extensions).
+            known = {"recommendations", "children", "followup"}
+            others = sum(count for name, count in uses.items() if name not in known)
+            if others:
+                messages.error(
+                    request,
+                    ngettext(
+                        "“%(name)s” cannot be deleted: %(count)d other record (such as a message to the network) "
+                        "is kept in its name.",
+                        "“%(name)s” cannot be deleted: %(count)d other records (such as messages to the network) "
+                        "are kept in its name.",
+                        others,
+                    )
+                    % {"name": self.entity, "count": others},
                 )
             return redirect("workspace:entity-detail", state_slug=request.state.slug, pk=self.entity.pk)
         messages.success(request, _("The entity was deleted."))

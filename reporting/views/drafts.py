@@ -6,8 +6,6 @@ before the permission check, so another State's draft is 404 to everyone.
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
@@ -19,8 +17,14 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from followup.views.common import ObjectMixin
 from recommendations.models import Mechanism
-from reporting.documents.mechanism import mechanism_report
-from reporting.drafts import content_type_of, describe_parameters, draft_regenerate, draft_start
+from reporting.documents.mechanism import compact_headers, report_words
+from reporting.drafts import (
+    content_type_of,
+    describe_parameters,
+    draft_regenerate,
+    draft_start,
+    mechanism_report_of,
+)
 from reporting.forms_drafts import FORMS
 from reporting.models import ReportDraft, ReportingObligation
 from tenants.views.mixins import StatePermissionMixin
@@ -145,7 +149,8 @@ class DraftDownloadView(DraftObjectMixin, StatePermissionMixin, View):
 
 class DraftPreviewView(DraftObjectMixin, StatePermissionMixin, TemplateView):
     """A mechanism report as a web page, read from the database now with the draft's parameters
-    (the Word file is what the job wrote then). Long reports come a page of recommendations at a time."""
+    (the Word file is what the job wrote then), with its length against the mechanism's limit.
+    Long reports come a few sections at a time (about ``PREVIEW_PAGE`` entries a page)."""
 
     permission_required = PERMISSION
     template_name = "reporting/drafts/preview.html"
@@ -154,27 +159,42 @@ class DraftPreviewView(DraftObjectMixin, StatePermissionMixin, TemplateView):
         draft = self.draft
         if draft.kind != ReportDraft.Kind.MECHANISM_REPORT:
             raise Http404
-        p = draft.parameters
         with translation.override(draft.language):
             try:
-                report = mechanism_report(
-                    state=self.request.state,
-                    mechanism_id=p["mechanism"],
-                    grouping=p["grouping"],
-                    up_to=datetime.date.fromisoformat(p["up_to"]),
-                    language=draft.language,
-                    title=draft.title,
-                )
+                report = mechanism_report_of(state=self.request.state, draft=draft)
             except Mechanism.DoesNotExist:
                 raise Http404 from None
-            entries = [(group, item) for group in report.groups for item in group.items]
-            page = Paginator(entries, PREVIEW_PAGE).get_page(self.request.GET.get("page"))
+            report.words = report_words(report)
+            page = Paginator(preview_pages(report.sections, PREVIEW_PAGE), 1).get_page(self.request.GET.get("page"))
             bidi = translation.get_language_bidi()
         # The page around it stays in the person's language; the report is in the draft's
         # (the template's {% language %} block).
         return super().get_context_data(
-            draft=draft, report=report, page_obj=page, report_dir="rtl" if bidi else "ltr", **kwargs
+            draft=draft,
+            report=report,
+            page_obj=page,
+            sections=page.object_list[0] if page.object_list else [],
+            headers=compact_headers(report),
+            overview=[
+                (section, words)
+                for section, (_heading, words) in zip(report.sections, report.words.sections, strict=True)
+            ],
+            report_dir="rtl" if bidi else "ltr",
+            **kwargs,
         )
+
+
+def preview_pages(sections: list, size: int) -> list[list]:
+    """Whole sections per page, about ``size`` entries a page (a larger section alone)."""
+    pages: list[list] = [[]]
+    filled = 0
+    for section in sections:
+        if pages[-1] and filled + len(section.entries) > size:
+            pages.append([])
+            filled = 0
+        pages[-1].append(section)
+        filled += len(section.entries)
+    return pages
 
 
 class DraftRegenerateView(DraftObjectMixin, StatePermissionMixin, View):

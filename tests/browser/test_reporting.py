@@ -48,7 +48,8 @@ def test_ask_for_a_draft_report_watch_it_and_download_it(
     download = download_info.value
     assert download.suggested_filename.endswith(".docx")
     document = docx.Document(str(download.path()))
-    text = "\n".join(p.text for p in document.paragraphs)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([*(p.text for p in document.paragraphs), *cells])
     assert document.paragraphs[0].text == "Mid-term report 2027"
     assert "Ratify the Convention against enforced disappearance (Alphaland)" in text
     assert "The bill was sent to parliament" in text

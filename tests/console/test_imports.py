@@ -190,6 +190,7 @@ def test_statistics_are_sums_over_every_state_and_show_no_states_row(client, pla
         "Secretariat officer": 2,
         "Focal point": 2,
         "Observer": 2,
+        "National human rights institution": 2,
     }
     body = response.content.decode()
     for text in ("Ratify the Convention", "Alphaland", "Betaland", "Gammaland", "BETA-ONLY", "alpha.json"):

@@ -22,8 +22,8 @@ def test_the_console_lists_every_state_with_aggregates_in_constant_queries(
     response = client.get(reverse("platform:home"))
     rows = {state.slug: figures for state, figures in response.context["rows"]}
     assert {slug: (f["recommendations"], f["members"], f["entities"]) for slug, f in rows.items()} == {
-        "alpha": (2, 4, 2),
-        "beta": (2, 4, 2),
+        "alpha": (2, 5, 2),
+        "beta": (2, 5, 2),
     }
     assert all(f["last_change"] is not None for f in rows.values())
     # No row of a State's data on the console: only its figures.
@@ -167,7 +167,7 @@ def test_archive_then_delete_with_the_slug_typed_exactly(client, planted):
     )
     assert entry.details["slug"] == "alpha" and entry.details["iso3"] == "XAA"
     assert entry.details["rows"]["recommendations_recommendation"] == 2
-    assert entry.details["rows"]["tenants_membership"] == 4
+    assert entry.details["rows"]["tenants_membership"] == 5
     assert entry.details["history_rows"] > 0
     assert list(PlatformAuditEntry.objects.filter(state_ref=state.pk).values_list("action", flat=True)) == [
         "delete",

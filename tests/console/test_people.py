@@ -24,6 +24,7 @@ def test_the_hosting_office_invites_changes_a_role_and_deactivates(client, plant
     assert sorted(row.membership.user.email for row in page.context["members"]) == [
         "admin@alpha.example.org",
         "focal_point@alpha.example.org",
+        "nhri@alpha.example.org",
         "observer@alpha.example.org",
         "secretariat@alpha.example.org",
     ]

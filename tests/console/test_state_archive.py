@@ -35,6 +35,10 @@ OWNED_ARRAYS = {
     ("followup_datacollectionround", "recommendation_ids"): "recommendations_recommendation",
     ("followup_datacollectionround", "entity_ids"): "recommendations_entity",
     ("reporting_reportingobligation", "entity_ids"): "recommendations_entity",
+    ("consultation_message", "entity_ids"): "recommendations_entity",
+    ("consultation_message", "recommendation_ids"): "recommendations_recommendation",
+    ("consultation_consultation", "recommendation_ids"): "recommendations_recommendation",
+    ("consultation_submission", "recommendation_ids"): "recommendations_recommendation",
     ("tenants_invitation", "entity_ids"): "recommendations_entity",
 }
 
@@ -193,7 +197,7 @@ def test_round_trip_keeps_every_row_file_person_and_history(rich):
         assert ("recommendations_entity", "D") in {(h["table_name"], h["operation"]) for h in copied_history}
         assert "secretariat@alpha.example.org" in {h["actor__email"] for h in copied_history}
         imported = HistoryEntry.objects.filter(state=copy, context__metadata__import="state_import")
-        # Every row it created, and the State itself (its own row's history, tenants 0008).
+        # Every row it created, and the State itself (its own row's history, tenants 0009).
         assert imported.filter(operation="I").count() == 1 + sum(
             len(rows) for t, rows in copies.items() if t != "recommendations_importjob"
         )

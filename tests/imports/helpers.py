@@ -17,7 +17,7 @@ import docx
 import openpyxl
 import pytest
 
-from imports.parsers.records import ImportFormatError, ParsedRecommendation
+from imports.parsers.records import ImportFormatError, ParsedRecommendation, SkippedRow
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "imports"
 # The real samples (tests/fixtures/samples/README.md), kept in the project.
@@ -29,6 +29,12 @@ def sample_file(name: str) -> Path:
     path = SAMPLES / name
     assert path.exists(), f"no sample {name} in {SAMPLES}"
     return path
+
+
+def kept(items) -> list:
+    """A parser's results without the rows it left aside as other States' (SkippedRow): the
+    tests of what a parser reads; those of what it leaves aside assert the SkippedRow items."""
+    return [item for item in items if not isinstance(item, SkippedRow)]
 
 
 def read_jsonl(path: Path) -> list[Any]:

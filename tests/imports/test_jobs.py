@@ -149,10 +149,17 @@ def test_unknown_labels_are_kept_flagged_and_never_reject_the_record(tmp_path, s
 
 
 def test_rows_without_text_and_repeated_records_are_rejected_with_their_place(tmp_path, slovenia):
-    records = [uhri_record(1), uhri_record(1), uhri_record(2, Text="<p> </p>")]
+    # The same record twice is one recommendation (merged); the same id with another text is a
+    # repeat the file should not hold (rejected), as a record without text.
+    records = [
+        uhri_record(1),
+        uhri_record(1),
+        uhri_record(1, Text="<p>Another text</p>"),
+        uhri_record(2, Text="<p> </p>"),
+    ]
     outcome = run_import(write_json(tmp_path, records), slovenia)
-    assert counts(outcome) == (1, 0, 0, 2)
-    assert [error["location"] for error in outcome["errors"]] == ["record 2", "record 3"]
+    assert (*counts(outcome), outcome["merged"]) == (1, 0, 0, 2, 1)
+    assert [error["location"] for error in outcome["errors"]] == ["record 3", "record 4"]
     assert outcome["errors"][0]["message"] == "The same recommendation appears again (first at record 1)."
 
 

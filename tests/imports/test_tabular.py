@@ -18,10 +18,10 @@ import pytest
 
 from imports.parsers import table as table_module
 from imports.parsers.encoding import EncodingGuess, EncodingUncertainError, detect_encoding, guess_encoding
-from imports.parsers.records import ParsedRecommendation, RowError
+from imports.parsers.records import ParsedRecommendation, RowError, SkippedRow
 from imports.parsers.table import read_table
 from imports.parsers.tabular import UPR_INFO_MAPPING, FieldMapping, TableMapping, iter_mapped
-from tests.imports.helpers import raises_message, sample_file, write_workbook, write_zeros_zip
+from tests.imports.helpers import kept, raises_message, sample_file, write_workbook, write_zeros_zip
 
 UPR_INFO_HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session"
 
@@ -86,7 +86,7 @@ def read(data: bytes, filename: str = "export.csv", **options) -> table_module.T
 
 def mapped(data: bytes, mapping: TableMapping = UPR_INFO_MAPPING, **options) -> list:
     country = options.pop("country", None)
-    return list(iter_mapped(read(data, **options), mapping, country=country))
+    return kept(iter_mapped(read(data, **options), mapping, country=country))
 
 
 # --- Encoding detection --------------------------------------------------------------------
@@ -364,6 +364,12 @@ def test_country_filter() -> None:
         "row 3",
         "row 4",
         "row 5",
+    ]
+    # They are left aside, not dropped unseen: the import counts them, by State.
+    assert [r for r in iter_mapped(read(data), UPR_INFO_MAPPING, country="chad") if isinstance(r, SkippedRow)] == [
+        SkippedRow("row 3", "Macedonia FYR"),
+        SkippedRow("row 4", "Macedonia FYR"),
+        SkippedRow("row 5", "North Macedonia"),
     ]
 
 

@@ -19,10 +19,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from imports.parsers.records import ParsedRecommendation, RowError
+from imports.parsers.records import ParsedRecommendation, RowError, SkippedRow
 from imports.parsers.uhri_api import FilterEntry, FilterLists, iter_uhri_api_records, load_filter_list, parse_api_record
 from imports.uhri_client import UhriApiClient, UhriApiError
-from tests.imports.helpers import FIXTURES, raises_message, read_jsonl, real_api_records, sample_file
+from tests.imports.helpers import FIXTURES, kept, raises_message, read_jsonl, real_api_records, sample_file
 
 RECORDS = FIXTURES / "uhri-api-records.jsonl"
 SLOVENIA = "c0000000-0000-4000-8000-000000000001"
@@ -71,14 +71,15 @@ CRC_RECORD = ParsedRecommendation(
     paragraph="23",
     annotation_type="observation",
     texts={
-        "en": "Birth registration23. The Committee is concerned that children born to Roma "
+        # The API glues the heading to the paragraph ("Birth registration23."): the break is put back.
+        "en": "Birth registration\n23. The Committee is concerned that children born to Roma "
         "families are not always registered at birth.",
         "fr": "Enregistrement des naissances\n23. Le Comité est préoccupé par le fait que les "
         "enfants nés dans des familles roms ne sont pas toujours enregistrés à la naissance.",
-        "es": "Inscripción de los nacimientos23. Al Comité le preocupa que los niños nacidos en "
+        "es": "Inscripción de los nacimientos\n23. Al Comité le preocupa que los niños nacidos en "
         "familias romaníes no siempre se inscriban al nacer.",
         "ar": "تسجيل المواليد٢٣- تشعر اللجنة بالقلق لأن الأطفال المولودين لأسر الروما لا يسجلون دائماً عند الولادة.",
-        "ru": "Регистрация рождений23. Комитет обеспокоен тем, что дети, родившиеся в семьях "
+        "ru": "Регистрация рождений\n23. Комитет обеспокоен тем, что дети, родившиеся в семьях "
         "рома, не всегда регистрируются при рождении.",
         "zh": "出生登记\n23.委员会关切的是，罗姆家庭出生的儿童并非总能在出生时登记。",
     },
@@ -131,7 +132,7 @@ NO_TEXT = RowError("line 5", "The record has no text in any language.")
 
 
 def parse(data: bytes, filter_lists: FilterLists | None, country=None) -> list:
-    return list(iter_uhri_api_records(io.BytesIO(data), filter_lists=filter_lists, country_id_or_label=country))
+    return kept(iter_uhri_api_records(io.BytesIO(data), filter_lists=filter_lists, country_id_or_label=country))
 
 
 # --- Filter lists ----------------------------------------------------------------------------
@@ -253,6 +254,12 @@ def test_country_label_needs_the_countries_list(filter_lists):
         parse(RECORDS.read_bytes(), filter_lists, "Atlantis")
 
 
+def test_records_of_other_countries_are_left_aside_and_named(filter_lists):
+    with RECORDS.open("rb") as fileobj:
+        results = list(iter_uhri_api_records(fileobj, filter_lists=filter_lists, country_id_or_label="Slovenia"))
+    assert [result for result in results if isinstance(result, SkippedRow)] == [SkippedRow("line 4", "Pakistan")]
+
+
 def test_json_array_of_records(filter_lists):
     records = read_jsonl(RECORDS)
     results = parse(json.dumps(records, indent=2).encode(), filter_lists, SLOVENIA)
@@ -353,16 +360,18 @@ def test_real_sample_with_the_real_sdg_list():
     finland = next(result for result in results if result.symbol == "E/C.12/FIN/CO/7")
     assert finland.texts["en"].startswith("Rights of older persons\n35. The Committee recommends")
     assert finland.paragraph == "35"
-    # Choosing one country by id.
+    # Choosing one country by id: the other countries' records are left aside, and counted.
     with records.open("rb") as fileobj:
-        chosen = list(
+        results = list(
             iter_uhri_api_records(
                 fileobj,
                 filter_lists=filter_lists,
                 country_id_or_label="eefe55a1-0c3a-4e2b-a436-80a5ac855baa",
             )
         )
-    assert len(chosen) == 6
+    chosen = kept(results)
+    assert (len(chosen), len(results) - len(chosen)) == (6, 319)
+    assert {type(result).__name__ for result in results if result not in chosen} == {"SkippedRow"}
 
 
 # --- Client, against a fake server on 127.0.0.1 ----------------------------------------------

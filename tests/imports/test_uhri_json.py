@@ -8,12 +8,13 @@ from datetime import date
 
 import pytest
 
-from imports.parsers.records import ParsedRecommendation, RowError
+from imports.parsers.records import ParsedRecommendation, RowError, SkippedRow
 from imports.parsers.uhri_json import iter_uhri_json
 from tests.imports.helpers import (
     FIXTURES,
     FULL_EXPORT_CRC_RECORD,
     FULL_EXPORT_UPR_RECORD,
+    kept,
     raises_message,
     real_api_records,
 )
@@ -89,12 +90,12 @@ ODD_RECORD = ParsedRecommendation(
 
 
 def parse(data: bytes, country: str | None = "Slovenia", **options) -> list:
-    return list(iter_uhri_json(io.BytesIO(data), country=country, **options))
+    return kept(iter_uhri_json(io.BytesIO(data), country=country, **options))
 
 
 def test_keeps_the_records_of_the_country_and_reports_bad_ones():
     with EXPORT.open("rb") as fileobj:
-        results = list(iter_uhri_json(fileobj, country="Slovenia"))
+        results = kept(iter_uhri_json(fileobj, country="Slovenia"))
     assert results == [UPR_RECORD, CRC_RECORD, CERD_RECORD, NOT_AN_OBJECT, NO_TEXT, ODD_RECORD]
 
 
@@ -229,13 +230,21 @@ class CountingReader(io.RawIOBase):
         return count
 
 
+def test_records_of_other_countries_are_left_aside_and_named():
+    with EXPORT.open("rb") as fileobj:
+        results = list(iter_uhri_json(fileobj, country="Slovenia"))
+    assert [result for result in results if isinstance(result, SkippedRow)] == [
+        SkippedRow("record 4", "State of Palestine")
+    ]
+
+
 def test_the_file_is_streamed_not_loaded():
     record = {"AnnotationId": "x", "Countries": ["Elsewhere"], "Text": "<p>1. Text</p>" * 20}
     rows = [dict(record, AnnotationId=f"x{number}") for number in range(20_000)]
     rows[10]["Countries"] = ["Slovenia"]
     data = json.dumps(rows).encode()
     reader = CountingReader(data)
-    first = next(iter_uhri_json(reader, country="Slovenia"))
+    first = next(record for record in iter_uhri_json(reader, country="Slovenia") if not isinstance(record, SkippedRow))
     assert first.external_id == "x10"
     assert reader.consumed < len(data) // 10
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from imports.parsers.records import ParsedRecommendation, RowError
+from imports.parsers.records import ParsedRecommendation, RowError, SkippedRow
 from imports.parsers.uhri_search import (
     header_key,
     iter_uhri_search_json,
@@ -19,6 +19,7 @@ from tests.imports.helpers import (
     FIXTURES,
     FULL_EXPORT_CRC_RECORD,
     FULL_EXPORT_UPR_RECORD,
+    kept,
     raises_message,
     real_api_records,
     replace_parts,
@@ -98,11 +99,11 @@ def export_as_xlsx(path: Path) -> Path:
 
 def read_xlsx(path: Path, country: str | None = "Slovenia", **options) -> list:
     with path.open("rb") as fileobj:
-        return list(iter_uhri_search_xlsx(fileobj, country=country, **options))
+        return kept(iter_uhri_search_xlsx(fileobj, country=country, **options))
 
 
 def read_json(data: bytes, country: str | None = "Slovenia") -> list:
-    return list(iter_uhri_search_json(io.BytesIO(data), country=country))
+    return kept(iter_uhri_search_json(io.BytesIO(data), country=country))
 
 
 def relocated(result: ParsedRecommendation | RowError, location: str) -> ParsedRecommendation | RowError:
@@ -196,6 +197,14 @@ def test_xlsx_export_all_rows(tmp_path):
         "row 8",
     ]
     assert read_xlsx(path, country="South Sudan") == [relocated(SOUTH_SUDAN_ROW, "row 7")]
+    # The other rows are left aside, named by their State, for the import's count.
+    with path.open("rb") as fileobj:
+        results = list(iter_uhri_search_xlsx(fileobj, country="South Sudan"))
+    assert [result for result in results if isinstance(result, SkippedRow)] == [
+        SkippedRow("row 4", "Slovenia"),
+        SkippedRow("row 5", "Slovenia"),
+        SkippedRow("row 8", "Slovenia"),
+    ]
 
 
 def test_xlsx_with_wrong_recorded_dimensions(tmp_path):

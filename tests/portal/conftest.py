@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
+from consultation.models import Consultation, Submission
 from followup.models import ProgressUpdate
 from recommendations.models import (
     AffectedGroup,
@@ -32,6 +33,7 @@ class PortalData:
     recs: dict[str, Recommendation] = field(default_factory=dict)
     entities: dict[str, Entity] = field(default_factory=dict)
     author_name: str = ""
+    consultation: object = None
 
 
 def _rec(state, key, *, mechanism="UPR", published=True, issued="2022-03-01", **fields) -> Recommendation:
@@ -158,6 +160,39 @@ def portal_data(db) -> PortalData:
             implementation_status="in_progress",
             narrative=f"Progress on a hidden one {SECRET}",
             status=ProgressUpdate.Status.PUBLISHED,
+        )
+        # A consultation on a published and the unpublished recommendation: what was sent and is
+        # pending, considered or rejected (and the secretariat's notes) is never public.
+        consultation = Consultation.objects.create(
+            state=state,
+            title="Consultation on violence against women",
+            recommendation_ids=[data.recs["women"].pk, data.recs["hidden"].pk],
+            opens_on=datetime.date.today() - datetime.timedelta(days=1),
+            closes_on=datetime.date.today() + datetime.timedelta(days=10),
+        )
+        data.consultation = consultation
+        for status in ("pending", "considered", "rejected"):
+            Submission.objects.create(
+                state=state,
+                consultation=consultation,
+                recommendation_ids=[data.recs["women"].pk],
+                organisation=f"{status} organisation {SECRET}",
+                contact=f"{status}@example.org",
+                text=f"Sent and {status} {SECRET}",
+                publish_name=True,
+                status=status,
+                review_note=f"Reviewer comment {SECRET}",
+            )
+        Submission.objects.create(
+            state=state,
+            consultation=consultation,
+            recommendation_ids=[data.recs["women"].pk],
+            organisation="Shelter Network for Women",
+            contact=f"shelter@example.org {SECRET}",
+            text="Shelters report fewer places since 2024",
+            publish_name=True,
+            status="accepted",
+            review_note=f"Reviewer comment {SECRET}",
         )
     with state_context(other):
         data.recs["other"] = _rec(

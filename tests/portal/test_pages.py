@@ -9,9 +9,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
-from recommendations.models import Position, Recommendation
+from recommendations.models import Mechanism, Position, Recommendation, RelatedGroup, SdgTarget
 from tenants.scoping import cross_state_access, state_context
 from tests.portal.conftest import SECRET, _rec
 
@@ -102,7 +104,8 @@ def test_a_state_without_portal_is_404(client, portal_data):
 
 
 def test_published_only_everywhere(client, portal_data):
-    """Unpublished recommendations, updates that are not published, comments and names: nowhere."""
+    """Unpublished recommendations, updates that are not published, comments and names, submissions
+    not accepted (pending, considered, rejected), contacts and the secretariat's notes: nowhere."""
     d = portal_data
     hidden = d.recs["hidden"]
     addresses = [
@@ -122,13 +125,32 @@ def test_published_only_everywhere(client, portal_data):
         (api_url(d), {}),
         (api_url(d), {"q": "penalty"}),
         (api_url(d, d.recs["women"].pk), {}),
+        # Consultations: what was sent is public only once accepted; the unpublished
+        # recommendation of the consultation is never shown, nor offered in its form.
+        (url(d, "portal:consultation-list"), {}),
+        (url(d, "portal:consultation-detail", pk=d.consultation.pk), {}),
+        (url(d, "portal:consultation-submit", pk=d.consultation.pk), {}),
+        (url(d, "portal:consultation-submit", pk=d.consultation.pk), {"recommendation": hidden.pk}),
     ]
     for address, params in addresses:
         response = client.get(address, params)
         assert response.status_code == 200, address
         content = text_of(response)
-        for forbidden in (SECRET, "Abolish the death penalty", d.author_name, "OTHERLAND-ONLY", "Reviewer comment"):
+        for forbidden in (
+            SECRET,
+            "Abolish the death penalty",
+            d.author_name,
+            "OTHERLAND-ONLY",
+            "Reviewer comment",
+            "shelter@example.org",
+            f'value="{hidden.pk}"',
+        ):
             assert forbidden not in content, (address, params, forbidden)
+    # The accepted information is public, on its recommendation's page and in the API.
+    page = client.get(url(d, "portal:recommendation-detail", pk=d.recs["women"].pk)).content.decode()
+    assert "Shelters report fewer places since 2024" in page and "Shelter Network for Women" in page
+    detail = client.get(api_url(d, d.recs["women"].pk)).json()
+    assert [c["text"] for c in detail["contributions"]] == ["Shelters report fewer places since 2024"]
     # A search for the hidden words finds nothing (the page repeats the words asked, nothing else).
     page = client.get(url(d), {"q": SECRET}).content.decode()
     assert "0 recommendations found" in page
@@ -262,3 +284,48 @@ def test_people_with_a_session_are_never_served_from_the_cache(client, portal_da
     assert response.status_code == 200
     assert "X-Portal-Cache" not in response
     assert "Sign out" in response.content.decode()
+
+
+def test_the_excel_export_says_what_it_holds_and_is_ready_to_filter(client, portal_data):
+    upr = Mechanism.objects.get(code="UPR")
+    response = client.get(
+        url(portal_data, "portal:export", format="xlsx"),
+        {"q": "women", "body": upr.pk, "position": "supported", "lang": "en"},
+    )
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="portalia-recommendations-q-women-body-upr-position-supported-'
+        f'{timezone.localdate():%Y-%m-%d}.xlsx"'
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[header.index("SDG targets") - 1] == "SDG goals"
+    women = [cell.value for cell in sheet[2]]
+    goal = SdgTarget.objects.order_by("pk").first().goal
+    assert women[header.index("SDG goals")] == f"{goal.number}. {goal.name}; 5. Gender equality"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}2"
+    assert sheet["A1"].font.b is True
+
+
+def test_a_recommendation_shows_its_confirmed_related_recommendations_published_only(client, portal_data):
+    recs = portal_data.recs
+    with state_context(portal_data.state):
+        group = RelatedGroup.objects.create(state=portal_data.state)
+        Recommendation.objects.filter(pk__in=[recs["women"].pk, recs["accents"].pk, recs["hidden"].pk]).update(
+            related_group=group
+        )
+    response = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["women"].pk), {"lang": "en"})
+    related = response.context["related"]
+    # The unpublished member is never named; the French-only one in its own language.
+    assert [(item.pk, text, language) for item, text, language in related] == [
+        (recs["accents"].pk, "Garantir l'égalité d'accès à l'éducation pour les filles rurales", "fr")
+    ]
+    page = response.content.decode()
+    link = url(portal_data, "portal:recommendation-detail", pk=recs["accents"].pk)
+    assert f'<a href="{link}">CEDAW · A/HRC/52/accents ¶ 1</a>' in page
+    assert SECRET not in page
+    # Not in a group: no such section; the member's page names the other one back.
+    children = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["children"].pk))
+    assert children.context["related"] == [] and "related-heading" not in children.content.decode()
+    accents = client.get(url(portal_data, "portal:recommendation-detail", pk=recs["accents"].pk))
+    assert [item.pk for item, _text, _language in accents.context["related"]] == [recs["women"].pk]

@@ -191,10 +191,11 @@ def test_an_entity_in_use_cannot_be_deleted(client, planted):
     sign_in(client, planted.a.people["secretariat"])
     cases = [
         # Leads the planted published recommendation and action, reported twice and has a round
-        # task, and the ministry of education is part of it.
+        # task, the ministry of education is part of it, and it answered a message to the network.
         (planted.a.entity, ["“Ministry of Justice of Alphaland” cannot be deleted: 1 recommendations are assigned to "
          "it and 1 entities are part of it. Reassign them first.", "“Ministry of Justice of Alphaland” cannot be "
-         "deleted: 4 actions, progress updates or round tasks are kept in its name."]),
+         "deleted: 4 actions, progress updates or round tasks are kept in its name.", "“Ministry of Justice of "
+         "Alphaland” cannot be deleted: 1 other record (such as a message to the network) is kept in its name."]),
         (police, ["“Police” cannot be deleted: 1 recommendations are assigned to it and 0 entities are part of it. "
          "Reassign them first."]),
         (statistics, ["“Statistics office” cannot be deleted: 1 actions, progress updates or round tasks are kept "

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl.utils import get_column_letter
 
 from recommendations.models import (
     AffectedGroup,
@@ -42,6 +43,7 @@ HEADERS = [
     "UPR cycle",
     "Themes",
     "Affected groups",
+    "SDG goals",
     "SDG targets",
     "Recommending States",
     "Primary cluster",
@@ -129,7 +131,8 @@ def expected_rows(planted, curated) -> list[list[str]]:
         [
             str(planted.a.published.pk), "A/HRC/99/XAA", "1.1", "UPR", "Recommendation",
             "Ratify the Convention against enforced disappearance", "Supported", "2024-05-02", "4",
-            "Reservations; Racial discrimination", "Children", "16.2; 4.1", "France; Afghanistan",
+            "Reservations; Racial discrimination", "Children",
+            "4. Quality education; 16. Peace, justice and strong institutions", "16.2; 4.1", "France; Afghanistan",
             "Justice and the rule of law", "Health; Justice and the rule of law", "Ministry of Justice of Alphaland",
             "POL; Ministry of Education of Alphaland", "3",
             "Flagged urgent by a treaty body (follow-up procedure); Concerns disadvantaged or marginalised groups",
@@ -137,7 +140,7 @@ def expected_rows(planted, curated) -> list[list[str]]:
         ],
         [
             str(curated["second"].pk), "A/HRC/50/9", "2.1", "UPR", "Recommendation", "Adopt a plan on housing",
-            "Supported", "2023-01-10", "", "", "", "", "", "", "", "", "", "0", "", "", "no", "", "",
+            "Supported", "2023-01-10", "", "", "", "", "", "", "", "", "", "", "0", "", "", "no", "", "",
         ],
     ]  # fmt: skip
 
@@ -148,7 +151,7 @@ def test_the_csv_holds_exactly_the_filtered_rows_with_their_curation(client, pla
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="alpha-recommendations-{timezone.localdate():%Y-%m-%d}.csv"'
+        f'attachment; filename="alpha-recommendations-position-supported-{timezone.localdate():%Y-%m-%d}.csv"'
     )
     assert csv_rows(response) == expected_rows(planted, curated)
     # Another filter, another set of rows: the curation filters apply too.
@@ -166,7 +169,7 @@ def test_the_excel_file_holds_the_same_rows_with_typed_cells(client, planted, cu
     assert response.status_code == 200
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="alpha-recommendations-{timezone.localdate():%Y-%m-%d}.xlsx"'
+        f'attachment; filename="alpha-recommendations-position-supported-{timezone.localdate():%Y-%m-%d}.xlsx"'
     )
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     assert sheet.title == "Recommendations"
@@ -175,14 +178,52 @@ def test_the_excel_file_holds_the_same_rows_with_typed_cells(client, planted, cu
     assert values == [
         HEADERS,
         [
-            planted.a.published.pk, *first[1:7], datetime.datetime(2024, 5, 2), 4, *first[9:17], 3, first[18],
+            planted.a.published.pk, *first[1:7], datetime.datetime(2024, 5, 2), 4, *first[9:18], 3, first[19],
             curated["group"].pk, "yes", "Partially implemented", datetime.datetime(2026, 1, 15),
         ],
         [
             curated["second"].pk, *second[1:7], datetime.datetime(2023, 1, 10), None,
-            None, None, None, None, None, None, None, None, 0, None, None, "no", None, None,
+            None, None, None, None, None, None, None, None, None, 0, None, None, "no", None, None,
         ],
     ]  # fmt: skip
+
+
+def test_the_file_name_says_the_state_the_filters_and_the_day_and_the_sheet_is_ready_to_filter(
+    client, planted, curated
+):
+    sign_in(client, planted.a.people["observer"])
+    response = export(
+        client,
+        planted.a.state,
+        format="xlsx",
+        mechanism="UPR",
+        cluster=curated["health"].pk,
+        position=["supported", "noted"],
+        sort="symbol",
+    )
+    assert response["Content-Disposition"] == (
+        'attachment; filename="alpha-recommendations-mechanism-upr-position-supported-noted-cluster-health-'
+        f'{timezone.localdate():%Y-%m-%d}.xlsx"'
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert (sheet.freeze_panes, sheet.auto_filter.ref) == ("A2", f"A1:{get_column_letter(len(HEADERS))}2")
+    assert [cell.value for cell in sheet[1]] == HEADERS
+    # Many filters: the name says the first ones, and that there are more.
+    response = export(
+        client,
+        planted.a.state,
+        format="csv",
+        q="convention against enforced disappearance",
+        mechanism="UPR",
+        theme=[Theme.objects.get(name_en="Reservations").pk, Theme.objects.get(name_en="Racial discrimination").pk],
+        cluster=curated["health"].pk,
+        position="supported",
+    )
+    filename = response["Content-Disposition"].removeprefix('attachment; filename="').removesuffix('"')
+    assert filename == (
+        "alpha-recommendations-q-convention-against-enforced-disappearance-mechanism-upr-and-more-"
+        f"{timezone.localdate():%Y-%m-%d}.csv"
+    )
 
 
 def test_an_export_in_french_names_entries_in_french_or_their_fallback(client, planted, curated):
@@ -191,10 +232,11 @@ def test_an_export_in_french_names_entries_in_french_or_their_fallback(client, p
         Cluster.objects.filter(pk=curated["health"].pk).update(name_fr="Santé")
     response = export(client, planted.a.state, format="csv", position="supported", headers={"accept-language": "fr"})
     row = csv_rows(response)[1]
-    columns = ["Themes", "Affected groups", "Recommending States", "Clusters", "Lead entity"]
+    columns = ["Themes", "Affected groups", "SDG goals", "Recommending States", "Clusters", "Lead entity"]
     assert [row[HEADERS.index(column)] for column in columns] == [
         "Réserves; Discrimination raciale",
         "Enfants",
+        "4. Éducation de qualité; 16. Paix, justice et institutions efficaces",
         # No French name for France in the UN list: the English one, not "None".
         "France; Afghanistan",
         "Santé; Justice and the rule of law",

@@ -13,6 +13,7 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from followup.models import Indicator, Measurement, ProgressUpdate
 from recommendations.models import Cluster, Entity, Mechanism, Recommendation
@@ -130,7 +131,8 @@ def test_mechanism_report_in_french_with_fallback_numbering_and_data_up_to_the_d
 
     document = document_of(draft)
     content = paragraphs(document)
-    texts = [text for _style, text in content]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    texts = [text for _style, text in content] + cells
     with translation.override("fr"):
         note = Text("x", False, "en").note
         headings = [
@@ -139,7 +141,7 @@ def test_mechanism_report_in_french_with_fallback_numbering_and_data_up_to_the_d
         ]
     for heading in headings:
         assert ("Heading 1", heading) in content
-    # Groups in the State's cluster order, the recommendations without a cluster last.
+    # Sections in the State's cluster order, the recommendations without a cluster last.
     groups = [text for style, text in content if style == "Heading 2"]
     assert groups[0] == "A. Justice and the rule of law"
     assert groups[1] == "B. Education for all"
@@ -151,25 +153,27 @@ def test_mechanism_report_in_french_with_fallback_numbering_and_data_up_to_the_d
     assert note in english
     # Numbered paragraphs (Word's own numbering), in the document's order.
     numbered = [text for style, text in content if style == "List Number"]
-    assert any("Adopter une loi" in text for text in numbered)
     assert any("The law was adopted by parliament" in text for text in numbered)
     assert any("The bill was sent to parliament" in text for text in numbered)
     # Only validated updates up to the date; drafts never.
     assert "LATER-THAN-THE-DATE" not in " ".join(texts)
     assert "Draft in progress" not in " ".join(texts)
     # The indicator's latest value up to the date, not the later one.
-    tables = {table.rows[0].cells[0].text: table for table in document.tables}
-    indicator_table = next(t for t in document.tables if t.rows[1].cells[0].text == "Schools with ramps")
-    assert [c.text for c in indicator_table.rows[1].cells][1:5] == ["%", "10", "90", "35"]
-    # The annex lists every recommendation with the number of the paragraph that treats it.
+    indicator_table = next(t for t in document.tables if t.rows[1].cells[0].text == "Schools with ramps (%)")
+    assert [c.text for c in indicator_table.rows[1].cells][1:4] == ["10", "90", "35"]
+    # The annex lists the recommendation without validated information, with its section.
     annex = document.tables[-1]
-    assert len(annex.rows) == 1 + 3
-    assert {row.cells[1].text for row in annex.rows[1:]} == {
-        "A/HRC/99/XAA ¶ 1.1",
-        "A/HRC/99/XAA ¶ 1.2",
-        "A/HRC/99/XAA ¶ 1.10",
-    }
-    assert tables  # the overview table is there too
+    with translation.override("fr"):
+        noted = str(translation.gettext("Noted"))
+    assert [[c.text for c in row.cells] for row in annex.rows[1:]] == [
+        [
+            "1.2",
+            f"Strengthen the national human rights institution (Alphaland) ALPHA-UNPUBLISHED [{note}]",
+            "C",
+            "—",
+            noted,
+        ]
+    ]
     assert document.core_properties.language == "fr"
 
 
@@ -194,14 +198,24 @@ def test_preview_numbers_paragraphs_as_the_word_file_and_says_what_is_not_transl
     assert response.status_code == 200
     body = response.content.decode()
     report = response.context["report"]
-    assert [g.title for g in report.groups][-1] == "Recommendations without a theme" or len(report.groups) >= 1
     with translation.override("fr"):
         note = Text("x", False, "en").note
+        assert report.sections[-1].title == translation.gettext("Recommendations without a theme")
     assert note in body
     assert "Adopter une loi" in body
-    item = next(i for i in report.items if i.pk == world.translated.pk)
-    assert f'<span class="paragraph-number">{item.number}.</span>' in body
     assert 'lang="fr"' in body
+    # The same paragraph numbers as the Word file's, and the same length against the same limit.
+    document = document_of(draft)
+    numbered = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    number = next(n for n, text in enumerate(numbered, start=1) if "The law was adopted by parliament" in text)
+    entry = next(e for e in report.entries if e.pk == world.translated.pk)
+    assert [update.number for update in entry.updates] == [number]
+    assert f'<span class="paragraph-number">{number}.</span>' in body
+    texts = [p.text for p in document.paragraphs]
+    with translation.override("fr"):
+        length = texts[texts.index(translation.gettext("Note for the drafting team")) + 2]
+        assert length == report.words.text
+    assert f'<p id="report-length">{escape(length)}</p>' in body
 
 
 def test_information_request_packs_hold_a_word_and_an_excel_file_per_entity(
@@ -299,11 +313,11 @@ def test_annual_report_counts_what_was_received_assigned_implemented_and_reporte
     assert draft.title == f"Annual report {year}"
     document = document_of(draft)
     text = "\n".join(p.text for p in document.paragraphs)
-    # Planted ones have no issue date and were recorded this year; the translated one was issued in it.
-    assert f"In {year}, 3 recommendations were received." in text
+    # Planted ones have no issue date (said apart); the translated one was issued in the year.
+    assert f"In {year}, 1 recommendation was issued to the State." in text
     # Lead entities were set on creation this year (the history says so): published and translated.
-    assert "2 recommendations were assigned to a lead entity during the year." in text
-    assert "1 reports were submitted to the mechanisms." in text
+    assert "2 recommendations were given a lead entity during the year." in text
+    assert "1 report was submitted to the mechanisms." in text
     tables = {t.rows[0].cells[0].text + "|" + t.rows[0].cells[1].text: t for t in document.tables}
     implemented = tables["Recommendation|Mechanism"]
     assert [c.text for c in implemented.rows[1].cells][:3] == [
@@ -460,7 +474,7 @@ def test_forms_refuse_a_past_deadline_and_another_mechanisms_obligation(client, 
     ]
     assert form.initial["obligation_choice"] == a.obligation.pk
     with state_context(a.state):
-        assert ReportDraft.objects.count() == 1  # only the planted one
+        assert ReportDraft.objects.count() == 2  # only the planted ones
 
 
 def test_the_job_with_another_states_draft_does_nothing(planted):

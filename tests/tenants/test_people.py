@@ -368,6 +368,7 @@ def test_the_secretariat_reads_the_people_page_and_changes_nothing(client, plant
     assert sorted(row.membership.user.email for row in page.context["members"]) == [
         "admin@alpha.example.org",
         "focal_point@alpha.example.org",
+        "nhri@alpha.example.org",
         "observer@alpha.example.org",
         "secretariat@alpha.example.org",
     ]

@@ -44,6 +44,7 @@ def test_the_page_shows_every_section_in_order(client, planted):
         "security",
         "review",
         "reminders",
+        "consultation",
     ]
     forms_by_key = {section.key: form for section, form in page.context["sections"]}
     # One name and one introduction per content language (English and French here).
@@ -244,6 +245,7 @@ def test_another_app_adds_a_section(client, planted):
             "review",
             "motto",
             "reminders",
+            "consultation",
         ]
         assert 'id="settings-motto"' in page.content.decode()
         assert shown(save(client, "motto", motto="Rights for all")) == ["“Motto” is saved."]

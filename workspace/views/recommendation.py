@@ -3,7 +3,10 @@
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView
 
+from consultation.models import Submission
+from consultation.queries import assessment_of
 from followup.queries import actions_of, timeline, updates_visible_to
+from recommendations.extensions import panels_for
 from recommendations.priority import reasons_for
 from recommendations.queries import recommendations_visible_to
 from tenants.history_display import by_day
@@ -41,5 +44,15 @@ class RecommendationDetailView(StatePermissionMixin, DetailView):
             can_report=user.has_perm("followup.report_on", recommendation),
             reasons=reasons_for(recommendation),
             related=related,
+            # Consultation: the discussion, the NHRI's assessment apart from the government's
+            # status, and (for the secretariat) what civil society sent on it.
+            panels=panels_for(request=self.request, obj=recommendation),
+            assessment=assessment_of(recommendation) if user.has_perm("consultation.view_assessment", state) else None,
+            may_assess=user.has_perm("consultation.assess", recommendation),
+            submissions=Submission.objects.filter(recommendation_ids__contains=[recommendation.pk]).select_related(
+                "consultation"
+            )
+            if user.has_perm("consultation.manage_consultations", state)
+            else None,
             **kwargs,
         )

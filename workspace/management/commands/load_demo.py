@@ -9,7 +9,7 @@ import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from recommendations.models import Entity, FocalPoint, Mechanism, Position, Recommendation
+from recommendations.models import Cluster, Entity, FocalPoint, Mechanism, Position, Recommendation
 from tenants.models import Role, State, User
 from tenants.scoping import state_context
 from tenants.services import membership_set
@@ -30,6 +30,7 @@ STATES = [
             ("officer@arcadia.example", "Oscar Lind", Role.SECRETARIAT, None),
             ("focal@arcadia.example", "Farida Osei", Role.FOCAL_POINT, "Ministry of Justice"),
             ("observer@arcadia.example", "Olga Petrova", Role.OBSERVER, None),
+            ("nhri@arcadia.example", "Nadia Rahman", Role.NHRI, None),
         ],
         "recommendations": [
             (
@@ -160,6 +161,15 @@ class Command(BaseCommand):
                             "issued_on": date(2019, 12, 19),
                         },
                     )
+                # A cluster of the published recommendations, led by the first entity: something to
+                # open a round or a consultation on, to write to its focal points about.
+                cluster, _ = Cluster.objects.get_or_create(state=state, name="Justice and the rule of law")
+                Recommendation.objects.filter(published=True, cluster_ids=[]).update(
+                    cluster_ids=[cluster.pk], primary_cluster=cluster
+                )
+                Recommendation.objects.filter(published=True, lead_entity=None).update(
+                    lead_entity=entities[spec["entities"][0]]
+                )
 
     def _print(self) -> None:
         self.stdout.write(f"Demo sign-ins (password: {DEMO_PASSWORD}):")

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('followup', '0001_initial'),
+        ('followup', '0003_notification_import_kinds'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

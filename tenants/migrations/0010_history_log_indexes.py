@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('tenants', '0008_people_settings_log'),
+        ('tenants', '0009_people_settings_log'),
     ]
 
     operations = [

@@ -11,7 +11,7 @@
   table, under the State's id. Its trigger function belongs to the tables' owner and bypasses
   row-level security for its one insert: a State's row is changed by the console and by
   commands, outside any State's context, and the application's role may not bypass it.
-  The log's indexes are built by 0009.
+  The log's indexes are built by 0010.
 """
 
 import django.contrib.postgres.fields
@@ -102,7 +102,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('pghistory', '0007_auto_20250421_0444'),
-        ('tenants', '0007_audit_moved_out'),
+        ('tenants', '0008_nhri_role_consultation_settings'),
     ]
 
     operations = [
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('email', models.EmailField(max_length=254, verbose_name='e-mail address')),
                 ('name', models.CharField(blank=True, max_length=200, verbose_name='name')),
-                ('role', models.CharField(choices=[('admin', 'State administrator'), ('secretariat', 'Secretariat officer'), ('focal_point', 'Focal point'), ('observer', 'Observer')], max_length=20, verbose_name='role')),
+                ('role', models.CharField(choices=[('admin', 'State administrator'), ('secretariat', 'Secretariat officer'), ('focal_point', 'Focal point'), ('observer', 'Observer'), ('nhri', 'National human rights institution')], max_length=20, verbose_name='role')),
                 ('language', models.CharField(blank=True, max_length=10, verbose_name='language of the e-mails')),
                 ('entity_ids', django.contrib.postgres.fields.ArrayField(base_field=models.BigIntegerField(), blank=True, default=list, size=None, verbose_name='entities')),
                 ('focal_point_kind', models.CharField(blank=True, max_length=20, verbose_name='kind of focal point')),
