@@ -44,6 +44,7 @@ def test_the_page_shows_every_section_in_order(client, planted):
         "security",
         "review",
         "reminders",
+        "uhri",
         "consultation",
     ]
     forms_by_key = {section.key: form for section, form in page.context["sections"]}
@@ -245,6 +246,7 @@ def test_another_app_adds_a_section(client, planted):
             "review",
             "motto",
             "reminders",
+            "uhri",
             "consultation",
         ]
         assert 'id="settings-motto"' in page.content.decode()
