@@ -7,3 +7,9 @@ class ConsoleConfig(AppConfig):
     # a top-level package of that name would hide Python's own ``platform`` module.
     name = "console"
     verbose_name = _("Platform console")
+
+    def ready(self) -> None:
+        # Imported here, not at the top: ready() runs once the models are loaded.
+        from console import history_display
+
+        history_display.register()

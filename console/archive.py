@@ -35,6 +35,7 @@ from typing import BinaryIO
 
 import pghistory
 from django.apps import apps
+from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
@@ -57,7 +58,7 @@ from recommendations.models import (
     SdgTarget,
     Theme,
 )
-from tenants.history import HISTORY_TABLE
+from tenants.history import HISTORY_TABLE, STATE_TABLE
 from tenants.models import State, User
 from tenants.rls import state_owned_tables
 from tenants.scoping import cross_state_access
@@ -69,6 +70,13 @@ MANIFEST = "manifest.json"
 MAX_UNCOMPRESSED_BYTES = 4 * 1024 * 1024 * 1024
 MAX_MEMBERS = 200_000
 CHUNK = 1000
+# A State's settings an archive carries besides its name, languages, portal and two-factor rule.
+ARCHIVED_SETTINGS = (
+    "four_eyes_review",
+    "reminder_days_before",
+    "overdue_reminder_days",
+    *(f"portal_introduction_{code.replace('-', '_')}" for code, _name in settings.LANGUAGES),
+)
 
 
 class ArchiveError(Exception):
@@ -103,6 +111,7 @@ def _array_references() -> dict[tuple[str, str], type[models.Model]]:
         ("followup_datacollectionround", "recommendation_ids"): Recommendation,
         ("followup_datacollectionround", "entity_ids"): Entity,
         ("reporting_reportingobligation", "entity_ids"): Entity,
+        ("tenants_invitation", "entity_ids"): Entity,
         ("consultation_message", "entity_ids"): Entity,
         ("consultation_message", "recommendation_ids"): Recommendation,
         ("consultation_consultation", "recommendation_ids"): Recommendation,
@@ -230,6 +239,7 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
             cursor, f"SELECT to_jsonb(h) FROM {quote(HISTORY_TABLE)} h WHERE state_id = %s ORDER BY id", [state.pk]
         )
         # People named in history (a membership since removed, say) come too, when their account exists.
+        user_ids.update(entry["actor_id"] for entry in history if entry.get("actor_id"))
         for entry in history:
             for ref in references.get(entry["table_name"], []):
                 if ref.kind == "user":
@@ -268,6 +278,8 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
         history_missing: list = []
         for entry in history:
             entry.pop("state_id", None)
+            # Who made the change travels by e-mail, as every reference to a person.
+            entry["actor_id"] = users_out.get(entry.get("actor_id"))
             refs = references.get(entry["table_name"], [])
             for side in ("before", "after"):
                 if entry.get(side):
@@ -301,6 +313,8 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
             "portal_enabled": state.portal_enabled,
             "require_two_factor": state.require_two_factor,
             "status": state.status,
+            # The settings page's (tenants.state_settings); an older archive has none of them.
+            "settings": {name: getattr(state, name) for name in ARCHIVED_SETTINGS},
         },
         "tables": counts,
         "history_entries": len(history),
@@ -470,11 +484,16 @@ def state_import(
         portal_enabled=bool(source.get("portal_enabled")),
         require_two_factor=bool(source.get("require_two_factor")),
     )
+    for setting, value in (source.get("settings") or {}).items():
+        if setting in ARCHIVED_SETTINGS:
+            setattr(state, setting, value)
     try:
         state.full_clean()
     except Exception as exc:
         raise ArchiveError(f"The new State is not valid: {exc}") from exc
-    state.save()
+    # Its creation reads, in its log, as the import of the archive it comes from.
+    with pghistory.context(**{"import": "state_import", "archive": source.get("slug", "")}):
+        state.save()
 
     # People: existing accounts (by e-mail) are reused as they are; new ones get no usable password.
     users_in: dict[str, int] = {}
@@ -558,6 +577,10 @@ def state_import(
                     if table == "tenants_supportsession" and new_row.get("ended_at") is None:
                         # Nobody is in support mode in a State that has just arrived.
                         new_row["ended_at"] = new_row.get("started_at")
+                    if table == "tenants_invitation":
+                        # An invitation's link belongs to the installation that sent it (and its
+                        # hash is unique): here it opens nothing until it is sent again.
+                        new_row["token_hash"] = hashlib.sha256(os.urandom(32)).hexdigest()
                     new_row["id"] = id_map[table][row["id"]]
                     new_row["state_id"] = state.pk
                     new_rows.append(new_row)
@@ -586,6 +609,10 @@ def state_import(
                 entry = dict(entry)
                 entry.pop("id", None)
                 entry["state_id"] = state.pk
+                entry["actor_id"] = users_in.get(entry.get("actor_id"))
+                if table == STATE_TABLE:
+                    # The State's own entries are the new State's.
+                    entry["row_id"] = str(state.pk)
                 if str(entry["row_id"]).isdigit() and int(entry["row_id"]) in table_map:
                     entry["row_id"] = str(table_map[int(entry["row_id"])])
                 for side in ("before", "after"):
@@ -593,11 +620,23 @@ def state_import(
                         value = decode(entry[side], refs)
                         if "id" in value and value["id"] in table_map:
                             value["id"] = table_map[value["id"]]
+                        if table == STATE_TABLE and "id" in value:
+                            value["id"] = state.pk
                         if "state_id" in value:
                             value["state_id"] = state.pk
                         entry[side] = value
                 entries.append(entry)
-            columns = ["state_id", "table_name", "row_id", "operation", "changed_at", "context_id", "before", "after"]
+            columns = [
+                "state_id",
+                "table_name",
+                "row_id",
+                "operation",
+                "changed_at",
+                "context_id",
+                "actor_id",
+                "before",
+                "after",
+            ]
             names = ", ".join(columns)
             for start in range(0, len(entries), CHUNK):
                 cursor.execute(

@@ -9,7 +9,8 @@ from tenants.models import User
 
 
 class PlatformAuditEntry(models.Model):
-    """What the hosting office did to a State (suspend, resume, export, archive, delete, support mode, import).
+    """What the hosting office did to a State (suspend, resume, export, archive, delete, support mode,
+    import, its people and settings).
 
     Not State-owned (it outlives a deleted State, and the platform console reads it across
     States); ``state_id`` is kept without a foreign key, with the State's name at the time.
@@ -24,6 +25,8 @@ class PlatformAuditEntry(models.Model):
         DELETE = "delete", _("deleted")
         SUPPORT = "support", _("entered support mode")
         IMPORT = "import", _("started an import")
+        PEOPLE = "people", _("changed the State's people")
+        SETTINGS = "settings", _("changed the State's settings")
 
     actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
     actor_email = models.EmailField(_("by (e-mail)"), blank=True)

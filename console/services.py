@@ -10,11 +10,11 @@ from django.utils import timezone
 
 from console.models import PlatformAuditEntry
 from tenants.history import HISTORY_TABLE
-from tenants.models import Role, State, SupportAccess, SupportSession, User
+from tenants.models import Invitation, Role, State, SupportAccess, SupportSession, User
+from tenants.people import invitation_create
 from tenants.queries import active_support_sessions
 from tenants.rls import state_owned_tables
 from tenants.scoping import cross_state_access, state_context
-from tenants.services import membership_set
 
 
 @transaction.atomic
@@ -28,13 +28,14 @@ def state_create(
     portal_enabled: bool = False,
     admin_email: str | None = None,
     admin_name: str = "",
+    admin_language: str = "",
     actor: User | None = None,
-) -> tuple[State, User | None]:
-    """Create a State and, when an e-mail is given, its first administrator.
+) -> tuple[State, Invitation | None]:
+    """Create a State and, when an e-mail is given, invite its first administrator.
 
-    The administrator's account is created without a usable password when new; they set one
-    through the password-reset link (the platform page sends it). Returns the State and the
-    administrator (or None).
+    The invitation (tenants.people) is e-mailed after commit, naming the State, the role and the
+    hosting office's person who created it; its link makes the account (or asks to sign in to
+    an existing one) and enters the new State. Returns the State and the invitation (or None).
     """
     state = State(
         name=name,
@@ -46,14 +47,18 @@ def state_create(
     )
     state.full_clean()
     state.save()
-    admin = None
+    invitation = None
     if admin_email:
-        admin = User.objects.filter(email__iexact=admin_email).first()
-        if admin is None:
-            admin = User.objects.create_user(admin_email, password=None, name=admin_name)
-        membership_set(state=state, user=admin, role=Role.STATE_ADMIN)
+        invitation = invitation_create(
+            state=state,
+            email=admin_email,
+            name=admin_name,
+            role=Role.STATE_ADMIN,
+            invited_by=actor,
+            language=admin_language or default_language,
+        )
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.CREATE, admin=admin_email or "")
-    return state, admin
+    return state, invitation
 
 
 class StateStatusError(Exception):
@@ -62,6 +67,12 @@ class StateStatusError(Exception):
 
 class StateConfirmationError(Exception):
     """The typed confirmation does not match the State's slug."""
+
+
+def platform_audit(*, state: State, actor: User | None, action: str, reason: str = "", **details) -> PlatformAuditEntry:
+    """Record what the hosting office did to a State (for the console's pages that act through
+    other apps' services: people, settings)."""
+    return _audit(state=state, actor=actor, action=action, reason=reason, **details)
 
 
 def _audit(*, state: State, actor: User | None, action: str, reason: str = "", **details) -> PlatformAuditEntry:

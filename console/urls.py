@@ -1,6 +1,6 @@
 from django.urls import path
 
-from console.views import imports, states, support
+from console.views import imports, people, states, support
 
 platform_urlpatterns = [
     path("", states.PlatformHomeView.as_view(), name="home"),
@@ -19,6 +19,14 @@ platform_urlpatterns = [
         imports.StateImportDetailView.as_view(),
         name="state-import-detail",
     ),
+    path("states/<int:pk>/people/", people.StatePeopleView.as_view(), name="state-people"),
+    path("states/<int:pk>/people/<int:member_id>/", people.StateMemberView.as_view(), name="state-member"),
+    path(
+        "states/<int:pk>/invitations/<int:invitation_id>/",
+        people.StateInvitationView.as_view(),
+        name="state-invitation",
+    ),
+    path("states/<int:pk>/settings/", people.StateSettingsView.as_view(), name="state-settings"),
     path("statistics/", states.PlatformStatisticsView.as_view(), name="statistics"),
 ]
 

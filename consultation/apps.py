@@ -8,6 +8,8 @@ class ConsultationConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: ready() runs once the models are loaded.
-        from consultation import extensions
+        from consultation import extensions, history_display, state_settings
 
         extensions.register()
+        state_settings.register()
+        history_display.register()

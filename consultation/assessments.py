@@ -9,20 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from consultation.models import Assessment
 from recommendations.models import ImplementationStatus, Recommendation
-from tenants.models import Membership, Role, State, User
+from tenants.models import Invitation, Membership, Role, State, User
+from tenants.people import PeopleError, invitation_create, normalize_email
+from tenants.scoping import state_context
 
 
 class AssessmentRefused(Exception):
@@ -61,43 +56,26 @@ def assessment_save(
     return assessment
 
 
-@transaction.atomic
-def nhri_account_give(*, state: State, email: str, name: str, base_url: str) -> tuple[User, bool]:
-    """Give a person of the NHRI an account in the State (the NHRI role), inviting them by e-mail.
-
-    A new person gets an account without a password and a link to choose one. A person who
-    already has another role in the State keeps it (refused: change roles on the members' page).
-    The e-mail goes after the transaction commits, in the person's language (else the State's).
-    Returns the person and whether the account is new.
+def nhri_account_give(*, state: State, email: str, name: str, invited_by: User) -> Invitation:
+    """Invite a person of the NHRI to the State with the NHRI role, through the State's own
+    invitations (tenants.people: an e-mail in their language with a link on ``SITE_URL`` that
+    works once, until it expires). A member with another role keeps it (AssessmentRefused: change
+    roles on the people page); an active NHRI member needs no invitation. Returns the invitation.
     """
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email, password=None, name=name.strip())
-    membership = Membership.objects.filter(user=user).first()
+    email = normalize_email(email)
+    with state_context(state):
+        membership = Membership.objects.select_related("user").filter(user__email__iexact=email).first()
     if membership is not None and membership.role != Role.NHRI:
         raise AssessmentRefused(
             _("%(person)s is already a member of %(state)s, as %(role)s.")
-            % {"person": user, "state": state.name, "role": membership.get_role_display()}
+            % {"person": membership.user, "state": state.name, "role": membership.get_role_display()}
         )
-    if membership is None:
-        Membership.objects.create(state=state, user=user, role=Role.NHRI)
-    context = {
-        "state": state,
-        "user": user,
-        "workspace_url": base_url + reverse("workspace:home", kwargs={"state_slug": state.slug}),
-    }
-    if not user.has_usable_password():
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        context["password_url"] = base_url + reverse(
-            "accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    if membership is not None and membership.is_active:
+        raise AssessmentRefused(
+            _("%(person)s already has an account of the national human rights institution.")
+            % {"person": membership.user}
         )
-    with translation.override(user.language or state.default_language):
-        subject = " ".join(
-            (_("Your account for the national human rights institution in %(state)s") % {"state": state.name}).split()
-        )
-        body = render_to_string("consultation/email/nhri_invitation.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    return user, created
+    try:
+        return invitation_create(state=state, email=email, role=Role.NHRI, invited_by=invited_by, name=name)
+    except PeopleError as refusal:
+        raise AssessmentRefused(str(refusal)) from refusal

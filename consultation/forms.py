@@ -21,7 +21,6 @@ from followup.evidence import accepted_types
 from recommendations.filters import RecommendationFilter
 from recommendations.models import Cluster, Entity, Recommendation, SavedView
 from recommendations.queries import recommendations_visible_to
-from tenants.models import State
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -279,16 +278,6 @@ class AssessmentForm(forms.ModelForm):
         widgets = {"assessed_on": DATE, "text": forms.Textarea(attrs={"rows": 8})}
         labels = {"implementation_status": _("Implementation status, as the institution sees it")}
         help_texts = {"text": _("What the assessment rests on: facts, sources, what remains to be done.")}
-
-
-class SettingsForm(forms.ModelForm):
-    class Meta:
-        model = State
-        fields = ["consultation_anonymous", "nhri_assessments_public"]
-        labels = {
-            "consultation_anonymous": _("Allow anonymous submissions in consultations"),
-            "nhri_assessments_public": _("Publish the national human rights institution's assessments on the portal"),
-        }
 
 
 class NhriAccountForm(forms.Form):

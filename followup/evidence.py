@@ -206,17 +206,26 @@ def evidence_add(*, update: ProgressUpdate, user: User, upload) -> Evidence:
         # The row was not written: the file it would have named goes too.
         default_storage.delete(stored)
         raise
+    _edited_by(locked, user)
     return evidence
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: Evidence) -> None:
+def evidence_remove(*, evidence: Evidence, user: User | None = None) -> None:
     locked = ProgressUpdate.objects.select_for_update().get(pk=evidence.update_id)
     if not locked.editable:
         raise EvidenceRefused(_("Evidence can be removed only while the update is a draft or has been returned."))
     name = evidence.file.name
     evidence.delete()
+    _edited_by(locked, user)
     delete_files_on_commit([name])
+
+
+def _edited_by(update: ProgressUpdate, user: User | None) -> None:
+    """Evidence is part of what is reviewed: whoever changes it counts as an editor of the update
+    (four-eyes review). Nothing is written when they already do."""
+    if user is not None and user.pk not in (update.author_id, update.last_edited_by_id):
+        ProgressUpdate.objects.filter(pk=update.pk).update(last_edited_by=user)
 
 
 def delete_files_on_commit(names: list[str]) -> None:

@@ -223,6 +223,13 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("validate", _("Validate")), ("return", _("Return for correction"))], label=_("Decision")
     )
+
+    def __init__(self, *args, may_validate: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not may_validate:
+            # Four-eyes review: the author or last editor may still send it back, not validate it.
+            self.fields["decision"].choices = [("return", _("Return for correction"))]
+
     comment = forms.CharField(
         label=_("Comment"),
         required=False,

@@ -77,7 +77,7 @@ class RoundForm(forms.Form):
         initial=7,
         help_text=_(
             "Focal points with tasks still open get a reminder this many days before the deadline, "
-            "then one a week once it has passed."
+            "then again once it has passed, as often as the State's settings say."
         ),
     )
     # Declared with no queryset: the State's own rows can only be read inside its scope (__init__).

@@ -319,6 +319,16 @@ class ProgressUpdate(StateOwned):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("written by")
     )
+    # Who last changed its text or its evidence: with four-eyes review (State.four_eyes_review)
+    # neither the author nor this person may validate it (followup.workflow.update_validate).
+    last_edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("last edited by"),
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("reviewed by")

@@ -27,10 +27,12 @@ from tenants.models import Membership, Role, State, User
 
 
 def curators(state: State) -> QuerySet[User]:
-    """The State's administrators and secretariat officers (active accounts)."""
+    """The State's administrators and secretariat officers (active accounts and memberships)."""
     return User.objects.filter(
         is_active=True,
-        pk__in=Membership.objects.filter(role__in=[Role.STATE_ADMIN, Role.SECRETARIAT]).values("user_id"),
+        pk__in=Membership.objects.filter(role__in=[Role.STATE_ADMIN, Role.SECRETARIAT], is_active=True).values(
+            "user_id"
+        ),
     )
 
 
@@ -57,7 +59,7 @@ def focal_points_by_entity(entity_ids: Iterable[int]) -> dict[int, list[User]]:
     """Each entity's active focal points (one query)."""
     people: dict[int, list[User]] = {}
     for binding in FocalPoint.objects.filter(
-        entity_id__in=list(entity_ids), membership__user__is_active=True
+        entity_id__in=list(entity_ids), membership__user__is_active=True, membership__is_active=True
     ).select_related("membership__user"):
         people.setdefault(binding.entity_id, []).append(binding.membership.user)
     return people
@@ -95,11 +97,20 @@ def notify_many(
 
     ``email=False`` when the caller is itself a job that sends them (``send_notifications``).
     """
+    messages = list(messages)
+    # Only people who may still enter the State (a deactivated author, say, is told nothing).
+    members = set(
+        Membership.objects.filter(
+            user_id__in={user.pk for message_ in messages for user in message_.users}, is_active=True
+        ).values_list("user_id", flat=True)
+    )
     rows = []
     for message_ in messages:
         seen: set[int] = set()
         for user in message_.users:
             if user.pk in seen or (exclude is not None and user.pk == exclude.pk) or not user.is_active:
+                continue
+            if user.pk not in members:
                 continue
             seen.add(user.pk)
             rows.append(

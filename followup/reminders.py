@@ -5,7 +5,8 @@ open round:
 
 - within ``remind_days_before`` days of a round's deadline (the deadline day included), each
   focal point whose entities still have tasks open in it gets one reminder (once per round);
-- once the deadline has passed, they get an overdue reminder once per ISO week;
+- once the deadline has passed, they get an overdue reminder every ``State.overdue_reminder_days``
+  days (the State's settings; once per ISO week when it is 7, as before it was a setting);
 - each day with an overdue round that still has open tasks, every curator of the State gets one
   digest naming those rounds.
 
@@ -105,7 +106,9 @@ def _open_tasks(round_ids: list[int]) -> tuple[dict[int, dict[int, int]], set[in
     unanswered = {round_id for pairs in by_entity.values() for round_id, _n in pairs}
     people: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     bindings = (
-        FocalPoint.objects.filter(entity_id__in=list(by_entity), membership__user__is_active=True)
+        FocalPoint.objects.filter(
+            entity_id__in=list(by_entity), membership__user__is_active=True, membership__is_active=True
+        )
         .order_by()
         .values_list("entity_id", "membership__user_id")
         .distinct()
@@ -114,6 +117,15 @@ def _open_tasks(round_ids: list[int]) -> tuple[dict[int, dict[int, int]], set[in
         for round_id, n in by_entity[entity_id]:
             people[round_id][user_id] += n
     return people, unanswered
+
+
+def overdue_period(state: State, deadline: date, today: date) -> str:
+    """The period an overdue reminder is sent once in: the ISO week when the State reminds weekly,
+    else the n-th stretch of ``overdue_reminder_days`` days after the deadline."""
+    every = max(1, state.overdue_reminder_days)
+    if every == 7:
+        return iso_week(today)
+    return f"{every}d:{((today - deadline).days - 1) // every}"
 
 
 def reminders_send(*, state: State, today: date | None = None) -> Sent:
@@ -128,9 +140,9 @@ def reminders_send(*, state: State, today: date | None = None) -> Sent:
     rows: list[tuple[str, int | None, int, str]] = []
     for round_id in due:
         rows += [(Kind.BEFORE, round_id, user_id, "before") for user_id in people.get(round_id, {})]
-    week = iso_week(today)
-    for round_id in late:
-        rows += [(Kind.OVERDUE, round_id, user_id, week) for user_id in people.get(round_id, {})]
+    for round_id, round_ in late.items():
+        period = overdue_period(state, round_.deadline, today)
+        rows += [(Kind.OVERDUE, round_id, user_id, period) for user_id in people.get(round_id, {})]
     claimed = _claim(state, rows)
 
     users = User.objects.in_bulk({user_id for _k, _r, user_id in claimed})

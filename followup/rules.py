@@ -38,6 +38,15 @@ def responsible_for_subject(user, indicator: Indicator) -> bool:
 
 
 @rules.predicate
+def second_pair_of_eyes(user, update: ProgressUpdate) -> bool:
+    """Four-eyes review is off in the update's State, or the person neither wrote nor last edited it
+    (the workflow checks the same in the validation's UPDATE)."""
+    if not state_of(update).four_eyes_review:
+        return True
+    return user.pk not in (update.author_id, update.last_edited_by_id)
+
+
+@rules.predicate
 def may_report_on(user, subject: Recommendation | Action) -> bool:
     return bool(reporting_entities(user, state_of(subject), subject))
 
@@ -55,6 +64,8 @@ rules.add_perm("followup.view_update", is_curator | reports_for_its_entity | ((i
 # Change its text and evidence, or submit it (whether its state allows it is the workflow's
 # check, made in the same statement as the change).
 rules.add_perm("followup.change_update", is_curator | reports_for_its_entity)
+# Validate it: the secretariat, and under four-eyes review not its author or last editor.
+rules.add_perm("followup.validate_update", is_curator & second_pair_of_eyes)
 rules.add_perm("followup.add_measurement", is_curator | responsible_for_subject)
 # Write a progress update on a recommendation or an action.
 rules.add_perm("followup.report_on", may_report_on)

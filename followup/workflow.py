@@ -5,6 +5,10 @@ may leave: two people acting at once cannot both succeed, and the one who loses 
 (``Conflict`` when someone saved in between, ``TransitionRefused`` when the update has moved on).
 Nothing is overwritten silently. A recommendation's (or action's) implementation status is the
 status of its latest validated update, refreshed in the same transaction as the validation.
+
+Four-eyes review (``State.four_eyes_review``): the person who wrote or last edited an update
+cannot validate it. The rule is read from the State's row in the same conditional UPDATE, so a
+setting changed meanwhile, or an edit saved a moment before, cannot slip past it.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +24,7 @@ from django.utils.translation import gettext as _
 from followup import notify as notifications
 from followup.evidence import delete_files_on_commit
 from followup.models import Action, DataCollectionRound, Notification, ProgressUpdate, RoundTask
+from followup.queries import reviewers_of
 from nrtd.db import update_by_id
 from recommendations.models import Entity, Recommendation
 from tenants.models import State, User
@@ -53,19 +58,55 @@ class TransitionRefused(WorkflowError):
         super().__init__(message)
 
 
-def _move(update: ProgressUpdate, *, version: int, allowed: Iterable[str], refusal: str, **values) -> ProgressUpdate:
-    """Apply ``values`` if the update is still at ``version`` and in one of ``allowed``; else raise."""
-    changed = ProgressUpdate.objects.filter(pk=update.pk, version=version, status__in=list(allowed)).update(
-        version=F("version") + 1, updated_at=timezone.now(), **values
-    )
+def _move(
+    update: ProgressUpdate,
+    *,
+    version: int,
+    allowed: Iterable[str],
+    refusal: str,
+    condition: Q | None = None,
+    condition_refusal=None,
+    **values,
+) -> ProgressUpdate:
+    """Apply ``values`` if the update is still at ``version``, in one of ``allowed`` and meets
+    ``condition``; else raise (``condition_refusal(current)`` gives the message when only the
+    condition failed)."""
+    rows = ProgressUpdate.objects.filter(pk=update.pk, version=version, status__in=list(allowed))
+    if condition is not None:
+        rows = rows.filter(condition)
+    changed = rows.update(version=F("version") + 1, updated_at=timezone.now(), **values)
     current = ProgressUpdate.objects.select_related("entity", "recommendation", "action", "state", "author").get(
         pk=update.pk
     )
     if not changed:
         if current.version != version:
             raise Conflict(current)
-        raise TransitionRefused(current, refusal)
+        if current.status not in allowed or condition_refusal is None:
+            raise TransitionRefused(current, refusal)
+        raise TransitionRefused(current, condition_refusal(current))
     return current
+
+
+def second_pair_of_eyes(user: User) -> Q:
+    """The update may be validated by ``user``: four-eyes review is off in its State, or they
+    neither wrote nor last edited it. A condition on the State's row, for the same UPDATE."""
+    four_eyes = State.objects.filter(pk=OuterRef("state_id"), four_eyes_review=True)
+    return ~Exists(four_eyes) | (~Q(author=user) & ~Q(last_edited_by=user))
+
+
+def four_eyes_refusal(user: User):
+    def refusal(current: ProgressUpdate) -> str:
+        names = ", ".join(str(person) for person in reviewers_of(current))
+        if names:
+            return _(
+                "You wrote or last edited this update, so someone else must validate it (four-eyes review): %(names)s."
+            ) % {"names": names}
+        return _(
+            "You wrote or last edited this update, so someone else must validate it (four-eyes review), and "
+            "nobody else in the secretariat can. Ask an administrator to invite a second reviewer."
+        )
+
+    return refusal
 
 
 @transaction.atomic
@@ -111,10 +152,11 @@ def updates_create_drafts(
 
 
 @transaction.atomic
-def updates_edit_drafts(*, edits: list[tuple[int, int, dict]]) -> set[int]:
+def updates_edit_drafts(*, edits: list[tuple[int, int, dict]], user: User | None = None) -> set[int]:
     """New text on many draft or returned updates at once, one per ``(id, version, data)``: an
     information request brought back corrected (reporting.returns). Each is saved only if it is
-    still at that version and editable (its row locked while checked); returns the ids saved."""
+    still at that version and editable (its row locked while checked); returns the ids saved.
+    ``user``, who brought the answers in, becomes each one's last editor (four-eyes review)."""
     if not edits:
         return set()
     wanted = {pk: (version, data) for pk, version, data in edits}
@@ -126,24 +168,28 @@ def updates_edit_drafts(*, edits: list[tuple[int, int, dict]]) -> set[int]:
         if update.version != version:
             continue
         values = [data.get(name, getattr(update, name)) for name in FIELDS]
-        rows.append((update.pk, *values, version + 1, now))
+        editor = user.pk if user is not None else update.last_edited_by_id
+        rows.append((update.pk, *values, version + 1, now, editor))
     update_by_id(
         ProgressUpdate._meta.db_table,
-        [*FIELDS, "version", "updated_at"],
+        [*FIELDS, "version", "updated_at", "last_edited_by_id"],
         rows,
-        types=["varchar", "text", "date", "integer", "timestamptz"],
+        types=["varchar", "text", "date", "integer", "timestamptz", "bigint"],
     )
     return {row[0] for row in rows}
 
 
 @transaction.atomic
-def update_edit(*, update: ProgressUpdate, version: int, data: dict) -> ProgressUpdate:
-    """Save new text on a draft or returned update, if nobody saved it since ``version``."""
+def update_edit(*, update: ProgressUpdate, version: int, data: dict, user: User | None = None) -> ProgressUpdate:
+    """Save new text on a draft or returned update, if nobody saved it since ``version``; ``user``
+    is remembered as its last editor (who may then not validate it under four-eyes review)."""
+
     return _move(
         update,
         version=version,
         allowed=EDITABLE,
         refusal=_("This update has been submitted; it can no longer be changed."),
+        **({"last_edited_by": user} if user is not None else {}),
         **{name: data[name] for name in FIELDS if name in data},
     )
 
@@ -192,12 +238,17 @@ def update_return(*, update: ProgressUpdate, user: User, version: int, comment: 
 
 @transaction.atomic
 def update_validate(*, update: ProgressUpdate, user: User, version: int, comment: str = "") -> ProgressUpdate:
-    """Accept a submitted update: it now sets the implementation status of what it reports on."""
+    """Accept a submitted update: it now sets the implementation status of what it reports on.
+
+    Under four-eyes review, refused (TransitionRefused, naming who may validate it) to the person
+    who wrote or last edited it."""
     current = _move(
         update,
         version=version,
         allowed=[Status.SUBMITTED],
         refusal=_("Only a submitted update can be validated."),
+        condition=second_pair_of_eyes(user),
+        condition_refusal=four_eyes_refusal(user),
         status=Status.VALIDATED,
         reviewed_by=user,
         reviewed_at=timezone.now(),

@@ -8,6 +8,8 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: ready() runs once the models are loaded.
-        from imports import details
+        from imports import details, history_display, state_settings
 
         details.register()
+        history_display.register()
+        state_settings.register()

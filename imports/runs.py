@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import BinaryIO
 
+import pghistory
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
@@ -64,8 +65,13 @@ def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: Par
     own transaction is invisible until it commits.
     """
     job = job_mark_running(state, job_id)
-    # Messages and review flags in the language of the person who asked for the import.
-    with translation.override(job.options.get("language") or settings.LANGUAGE_CODE):
+    # Messages and review flags in the language of the person who asked for the import; its
+    # history says it was this import, of this file, asked for by this person (the State's log
+    # reads "Imported from “file”, by …" and finds it under their name).
+    with (
+        translation.override(job.options.get("language") or settings.LANGUAGE_CODE),
+        pghistory.context(import_job=job.pk, import_file=job.filename, user=job.created_by_id),
+    ):
         job = _job_run(state, job, fileobj, options)
     if not job.dry_run and job.created + job.updated >= ANALYZE_AFTER:
         # Fresh planner statistics at once: the lists' plans depend on them, and autovacuum

@@ -212,6 +212,13 @@ NRTD_TWO_FACTOR_PENDING_SECONDS = envint("NRTD_TWO_FACTOR_PENDING_SECONDS", 300)
 SUPPORT_SESSION_LENGTH = timedelta(minutes=envint("NRTD_SUPPORT_SESSION_MINUTES", 120))
 SUPPORT_ACCESS_LIMIT = envint("NRTD_SUPPORT_ACCESS_LIMIT", 500)
 
+# People of a State (docs/people.md): how many days an invitation's link works; the address a
+# member of a suspended or archived State is told to write to (the hosting office); how many
+# history entries one export of a State's log may hold.
+NRTD_INVITATION_DAYS = envint("NRTD_INVITATION_DAYS", 14)
+NRTD_HOSTING_CONTACT = envstr("NRTD_HOSTING_CONTACT", "")
+NRTD_STATE_LOG_EXPORT_MAX = envint("NRTD_STATE_LOG_EXPORT_MAX", 100_000)
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -50,5 +50,6 @@ urlpatterns = [
     path("api/v1/", include((api_urlpatterns, "api"))),
     path("<slug:state_slug>/workspace/", include((workspace_urlpatterns, "workspace"))),
     path("<slug:state_slug>/calendar/", include((reporting_urls.feed_urlpatterns, "feed"))),
+    path("<slug:state_slug>/invitation/", include((tenants_urls.invitation_urlpatterns, "invitation"))),
     path("<slug:state_slug>/", include((portal_urls.portal_urlpatterns, "portal"))),
 ]

@@ -156,6 +156,8 @@ def _cell(ref: str, value: object) -> str:
         return f'<c r="{ref}" s="{DATE_STYLE}"><v>{to_excel(value)}</v></c>'
     if isinstance(value, int):  # an int subclass (an IntegerChoices member): its number
         return _cell(ref, int(value))
+    if isinstance(value, str):  # a str subclass (a SafeString): str() would give it back as it is
+        return _cell(ref, str.__str__(value))
     return _cell(ref, str(value))
 
 

@@ -470,3 +470,17 @@ def search_for(*, state, query: QueryDict, language: str) -> tuple[SearchQuery, 
     """What a visitor asked (the portal's query string, in their language) and its results."""
     asked = SearchQuery.from_querydict(query, language)
     return asked, search.search(state.pk, asked)
+
+
+# What the portal's pages show of the State itself: its name, whether the portal is on, its
+# introduction (tenants.state_settings).
+PORTAL_SETTINGS = ("name", "portal_enabled", "portal_introduction")
+
+
+def state_settings_changed(state, changed: list[str]) -> None:
+    """A State's settings changed: when the portal shows any of them, its cached pages (kept under
+    the State's search version, portal.cache) are forgotten by raising that version, in the same
+    transaction."""
+    if any(name.startswith(PORTAL_SETTINGS) for name in changed):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nrtd_search_bump(ARRAY[%s]::bigint[])", [state.pk])

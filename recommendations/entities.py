@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from recommendations import extensions
 from recommendations.models import Entity, FocalPoint, Recommendation
-from tenants.models import Membership, Role, State, User
+from tenants.models import State, User
 
 
 class EntityInUse(Exception):
@@ -49,53 +46,22 @@ def entity_delete(*, entity: Entity) -> None:
     entity.delete()
 
 
-@transaction.atomic
-def focal_point_invite(
-    *, state: State, entity: Entity, email: str, name: str, kind: str, base_url: str
-) -> tuple[FocalPoint, bool]:
-    """Make the person with ``email`` a focal point of ``entity``, inviting them by e-mail.
-
-    A new person gets an account without a password and a link to choose one; a person without
-    a role in the State becomes a focal point member of it; a member keeps their role (a
-    secretariat officer can also be a ministry's focal point). The e-mail goes after the
-    transaction commits, in the person's language (else the State's). Returns the binding and
-    whether the account is new.
-    """
-    email = User.objects.normalize_email(email).lower()
-    user = User.objects.filter(email__iexact=email).first()
-    created = user is None
-    if created:
-        user = User.objects.create_user(email, password=None, name=name)
-    membership = Membership.objects.filter(state=state, user=user).first()
-    if membership is None:
-        membership = Membership.objects.create(state=state, user=user, role=Role.FOCAL_POINT)
-    focal_point, _created = FocalPoint.objects.update_or_create(
-        state=state, membership=membership, entity=entity, defaults={"kind": kind}
-    )
-    message = _invitation(state=state, entity=entity, user=user, base_url=base_url)
-    transaction.on_commit(lambda: send_mail(*message, settings.DEFAULT_FROM_EMAIL, [user.email]))
-    return focal_point, created
-
-
-def _invitation(*, state: State, entity: Entity, user: User, base_url: str) -> tuple[str, str]:
-    """Subject and body of the invitation, in the invited person's language."""
+def focal_point_notice(*, state: State, entity: Entity, user: User) -> None:
+    """Tell a member, by e-mail after commit and in their language (else the State's), that they
+    are now a focal point of ``entity`` (people who are not members yet are invited instead:
+    ``recommendations.people.focal_point_invite``)."""
     context = {
         "state": state,
         "entity": entity,
         "user": user,
-        "workspace_url": base_url + reverse("workspace:home", kwargs={"state_slug": state.slug}),
+        "workspace_url": settings.SITE_URL.rstrip("/") + reverse("workspace:home", kwargs={"state_slug": state.slug}),
     }
-    if not user.has_usable_password():
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        path = reverse("accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token})
-        context["password_url"] = base_url + path
     with translation.override(user.language or state.default_language):
         subject = _("You are a focal point of %(entity)s in %(state)s") % {"entity": entity, "state": state.name}
         # One line: a name is free text, and a header cannot hold a line break.
         subject = " ".join(subject.split())
         body = render_to_string("recommendations/email/focal_point_invitation.txt", context)
-    return subject, body
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email]))
 
 
 @transaction.atomic

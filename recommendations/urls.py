@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations.views import clusters, curation, entities, related, workspace
+from recommendations.views import clusters, curation, entities, people, related, workspace
 
 workspace_urlpatterns = [
     path("recommendations/", workspace.RecommendationListView.as_view(), name="recommendation-list"),
@@ -17,6 +17,11 @@ workspace_urlpatterns = [
     path("recommendations/export/", curation.ExportView.as_view(), name="recommendation-export"),
     path("recommendations/views/", curation.SavedViewCreateView.as_view(), name="saved-view-create"),
     path("recommendations/views/<int:pk>/delete/", curation.SavedViewDeleteView.as_view(), name="saved-view-delete"),
+    # The people of the State (tenants.people keeps the rules; this page shows focal points' entities).
+    path("members/", people.MemberListView.as_view(), name="member-list"),
+    path("members/invite/", people.MemberInviteView.as_view(), name="member-invite"),
+    path("members/<int:pk>/", people.MemberChangeView.as_view(), name="member-change"),
+    path("invitations/<int:pk>/", people.InvitationChangeView.as_view(), name="invitation-change"),
     path("entities/", entities.EntityListView.as_view(), name="entity-list"),
     path("entities/new/", entities.EntityCreateView.as_view(), name="entity-create"),
     path("entities/<int:pk>/", entities.EntityDetailView.as_view(), name="entity-detail"),

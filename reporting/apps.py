@@ -8,6 +8,7 @@ class ReportingConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: ready() runs once the models are loaded.
-        from reporting import extensions
+        from reporting import extensions, history_display
 
         extensions.register()
+        history_display.register()

@@ -363,14 +363,15 @@ def feed_exists(membership: Membership) -> bool:
 
 def feed_membership(state: State, token: str) -> Membership | None:
     """The membership the token opens the feed of, in ``state`` (run inside its context): None for
-    a malformed or unknown token, another State's, or one whose person may no longer sign in."""
+    a malformed or unknown token, another State's, or one whose person may no longer sign in or was
+    deactivated in the State."""
     if not TOKEN_RE.fullmatch(token or ""):
         return None
     digest = token_hash(token, state.pk)
     feed = CalendarFeed.objects.select_related("membership__user").filter(token_hash=digest).first()
     if feed is None or not hmac.compare_digest(feed.token_hash, digest) or feed.state_id != state.pk:
         return None
-    if not feed.membership.user.is_active:
+    if not feed.membership.user.is_active or not feed.membership.is_active:
         return None
     return feed.membership
 

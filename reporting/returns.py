@@ -591,6 +591,7 @@ def pack_return_apply(*, pack_return: PackReturn, user: User) -> PackReturn:
     )
     editing = [s for s in steps if s.action == "update"]
     saved = updates_edit_drafts(
+        user=user,
         edits=[
             (
                 s.existing.update_id,
@@ -606,7 +607,7 @@ def pack_return_apply(*, pack_return: PackReturn, user: User) -> PackReturn:
                 },
             )
             for s in editing
-        ]
+        ],
     )
     now = timezone.now()
     corrected = []

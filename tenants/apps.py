@@ -9,6 +9,8 @@ class TenantsConfig(AppConfig):
 
     def ready(self) -> None:
         # In ready(): rls reads the models, which are loaded only now.
-        from tenants import rls
+        from tenants import history_display, rls, state_settings
 
         post_migrate.connect(rls.after_migrate, dispatch_uid="nrtd-row-level-security")
+        state_settings.register()
+        history_display.register()

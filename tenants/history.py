@@ -17,6 +17,9 @@ from django.db import connections
 from modeltranslation.translator import translator
 
 HISTORY_TABLE = "nrtd_history"
+# The State's own row is recorded under the State's id by a function of the owner's (migration
+# tenants 0009): see STATE_TABLE in the renderer (tenants.history_display).
+STATE_TABLE = "tenants_state"
 UNTRACKED_TABLES = frozenset({HISTORY_TABLE, "recommendations_importjob"})
 
 # One statement-level trigger per operation: the changed rows come as transition tables, and one
@@ -40,29 +43,41 @@ CREATE OR REPLACE FUNCTION nrtd_record_history() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
     context uuid;
+    actor bigint;
+    who text;
     skipped text[] := coalesce(TG_ARGV, '{}');
 BEGIN
     IF coalesce(current_setting('pghistory.context_id', true), '') <> '' THEN
         context := _pgh_attach_context();
+        -- Who: the context's "user", kept in a column of its own for the State's log to filter on.
+        who := nullif(current_setting('pghistory.context_metadata', true), '')::jsonb ->> 'user';
+        IF who ~ '^[0-9]{1,18}$' THEN
+            actor := who::bigint;
+        END IF;
     END IF;
     -- Each row's JSON is built once per statement: the update's pairs are materialised, as
     -- PostgreSQL would otherwise inline them and build the JSON again at every reference.
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO nrtd_history (state_id, table_name, row_id, operation, changed_at, context_id, before, after)
-        SELECT n.state_id, TG_TABLE_NAME, n.id::text, 'I', clock_timestamp(), context, NULL, to_jsonb(n) - skipped
+        INSERT INTO nrtd_history
+            (state_id, table_name, row_id, operation, changed_at, context_id, actor_id, before, after)
+        SELECT n.state_id, TG_TABLE_NAME, n.id::text, 'I', clock_timestamp(), context, actor,
+               NULL, to_jsonb(n) - skipped
           FROM new_rows n;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO nrtd_history (state_id, table_name, row_id, operation, changed_at, context_id, before, after)
-        SELECT o.state_id, TG_TABLE_NAME, o.id::text, 'D', clock_timestamp(), context, to_jsonb(o) - skipped, NULL
+        INSERT INTO nrtd_history
+            (state_id, table_name, row_id, operation, changed_at, context_id, actor_id, before, after)
+        SELECT o.state_id, TG_TABLE_NAME, o.id::text, 'D', clock_timestamp(), context, actor,
+               to_jsonb(o) - skipped, NULL
           FROM old_rows o;
     ELSE
         -- Only the columns that changed, before and after; a row saved unchanged leaves no entry.
-        INSERT INTO nrtd_history (state_id, table_name, row_id, operation, changed_at, context_id, before, after)
+        INSERT INTO nrtd_history
+            (state_id, table_name, row_id, operation, changed_at, context_id, actor_id, before, after)
         WITH pairs AS MATERIALIZED (
             SELECT n.state_id, n.id, to_jsonb(o) - skipped AS old_row, to_jsonb(n) - skipped AS new_row
               FROM old_rows o JOIN new_rows n ON o.id = n.id
         )
-        SELECT p.state_id, TG_TABLE_NAME, p.id::text, 'U', clock_timestamp(), context, d.before, d.after
+        SELECT p.state_id, TG_TABLE_NAME, p.id::text, 'U', clock_timestamp(), context, actor, d.before, d.after
           FROM pairs p
           CROSS JOIN LATERAL (
                 SELECT jsonb_object_agg(e.key, p.old_row -> e.key) AS before,

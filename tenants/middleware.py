@@ -18,6 +18,10 @@ sent to give a code or to set it up (the API's permission class does the same wi
 ``PlatformTwoFactorMiddleware`` holds platform administrators to it everywhere. See
 docs/security.md.
 
+A member of a suspended or archived State, and a person whose membership was deactivated, are
+told so on a page that says whom to write to (403); everyone else still gets 404, so an address
+reveals nothing (``tenants.queries.closed_door_for``).
+
 A platform administrator in support mode (an active ``SupportSession`` in the State, entered
 from the platform console) enters its workspace as an observer: read-only (any other method
 than GET, HEAD or OPTIONS is refused with 403, whatever an observer may post), and each page
@@ -34,7 +38,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -42,7 +46,7 @@ from pghistory.middleware import HistoryMiddleware
 
 from tenants import two_factor
 from tenants.models import State
-from tenants.queries import membership_for, support_session_of
+from tenants.queries import closed_door_for, membership_for, state_administrators, support_session_of
 from tenants.scoping import state_context
 from tenants.services import support_access_record
 
@@ -77,6 +81,8 @@ class StateMiddleware:
                 # Let DRF authenticate first, so anonymous callers learn nothing; its permission
                 # class turns a missing State into 404 for everyone else.
                 return self.get_response(request)
+        elif state is None and namespace == "workspace":
+            return closed_door(request, slug)
         elif state is None or (namespace in PUBLIC_NAMESPACES and not state.portal_enabled):
             raise Http404
 
@@ -85,7 +91,7 @@ class StateMiddleware:
             if namespace == "workspace":
                 request.membership = membership_for(request.user, state)
                 if request.membership is None:
-                    raise Http404
+                    return closed_door(request, slug)
                 support = support_session_of(request.membership)
                 if support is not None:
                     if request.method not in SAFE_METHODS:
@@ -101,6 +107,22 @@ class StateMiddleware:
                     )
                     return two_factor_redirect(request)
             return self.get_response(request)
+
+
+def closed_door(request, slug: str):
+    """The page a member who cannot enter any more is shown (what happened, whom to write to);
+    404 for everyone else."""
+    door = closed_door_for(request.user, slug)
+    if door is None:
+        raise Http404
+    state, membership = door
+    context = {
+        "closed_state": state,
+        "deactivated": not membership.is_active,
+        "administrators": state_administrators(state) if not membership.is_active else [],
+        "hosting_contact": settings.NRTD_HOSTING_CONTACT,
+    }
+    return render(request, "tenants/closed.html", context, status=403)
 
 
 def two_factor_redirect(request):

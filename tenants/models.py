@@ -7,7 +7,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -105,12 +105,36 @@ class State(models.Model):
     )
     default_language = models.CharField(_("default language"), max_length=16, default="en")
     portal_enabled = models.BooleanField(_("public portal"), default=False)
+    portal_introduction = models.TextField(
+        _("introduction on the public portal"),
+        blank=True,
+        help_text=_("Shown at the top of the public portal: who publishes it, and what it holds."),
+    )
     require_two_factor = models.BooleanField(
         _("two-factor sign-in for staff"),
         default=False,
         help_text=_("Administrators and secretariat officers must sign in with a code from an app as well."),
     )
-    # Consultation (docs/consultation.md). To join the State's settings page when it exists.
+    # On for new States; States created before it existed kept their review as it was (migration
+    # tenants 0009).
+    four_eyes_review = models.BooleanField(
+        _("four-eyes review of progress updates"),
+        default=True,
+        help_text=_("The person who wrote or last edited a progress update cannot validate it: someone else must."),
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("first reminder, days before a deadline"),
+        default=7,
+        validators=[MaxValueValidator(90)],
+        help_text=_("What a new data-collection round proposes; each round can say otherwise."),
+    )
+    overdue_reminder_days = models.PositiveSmallIntegerField(
+        _("after a deadline, remind every"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("Days between two reminders to focal points whose tasks are overdue."),
+    )
+    # Consultation (docs/consultation.md); a section of the State's settings page.
     consultation_anonymous = models.BooleanField(
         _("anonymous submissions"),
         default=False,
@@ -173,6 +197,10 @@ class Membership(StateOwned):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    # A deactivated person keeps their membership (and everything history says they did) but
+    # cannot enter the State: tenants.queries.membership_for answers None for them.
+    is_active = models.BooleanField(_("active"), default=True)
+    deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     class Meta:
@@ -184,6 +212,66 @@ class Membership(StateOwned):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}"
+
+
+class Invitation(StateOwned):
+    """An invitation to join a State in a role, sent by e-mail with a secret link.
+
+    Only the token's hash is kept (``tenants.people.token_hash``). The link works once
+    (``accepted_at``), until ``expires_at`` (``NRTD_INVITATION_DAYS``), unless cancelled; resending
+    it makes a new token, so the link of an earlier e-mail stops working. A focal point's
+    invitation names the entities they will answer for (``entity_ids``, ids of
+    ``recommendations.Entity``: the recommendations app binds them on acceptance).
+    """
+
+    email = models.EmailField(_("e-mail address"))
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    language = models.CharField(_("language of the e-mails"), max_length=10, blank=True)
+    entity_ids = ArrayField(models.BigIntegerField(), verbose_name=_("entities"), default=list, blank=True)
+    focal_point_kind = models.CharField(_("kind of focal point"), max_length=20, blank=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("invited by")
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-sent_at", "-id"]
+        constraints = [
+            # One open invitation per address and State: inviting again updates it.
+            models.UniqueConstraint(
+                fields=["state", "email"],
+                condition=models.Q(accepted_at__isnull=True, cancelled_at__isnull=True),
+                name="invitation_open_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor cancelled (it may have expired)."""
+        return self.accepted_at is None and self.cancelled_at is None
+
+    @property
+    def is_expired(self) -> bool:
+        return self.is_open and self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self) -> bool:
+        """Its link still works."""
+        return self.is_open and self.expires_at > timezone.now()
 
 
 class HistoryEntry(models.Model):
@@ -217,6 +305,17 @@ class HistoryEntry(models.Model):
     context = models.ForeignKey(
         "pghistory.Context", on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="+"
     )
+    # Who made the change (the context's "user", copied by the trigger): the State's log filters
+    # on it with an index, which a look into the context's JSON could not use.
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
     # For an update, only the columns that changed; for an insert or delete, the whole row.
     before = models.JSONField(null=True)
     after = models.JSONField(null=True)
@@ -229,6 +328,14 @@ class HistoryEntry(models.Model):
         verbose_name_plural = _("history")
         indexes = [
             models.Index(fields=["state", "table_name", "row_id", "changed_at"], name="history_row_idx"),
+            # The State's log (tenants.log): newest first, by kind of record, by person.
+            models.Index(fields=["state", "-changed_at", "-id"], name="history_state_time_idx"),
+            models.Index(fields=["state", "table_name", "-changed_at", "-id"], name="history_state_table_idx"),
+            models.Index(
+                fields=["state", "actor", "-changed_at", "-id"],
+                name="history_state_actor_idx",
+                condition=models.Q(actor__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -36,7 +36,8 @@ def membership_for(user: User, state: State) -> Membership | None:
 
 
 def _membership_or_support(user: User, state: State) -> Membership | None:
-    membership = Membership.objects.filter(user=user).first()
+    # A deactivated membership opens nothing (docs/people.md).
+    membership = Membership.objects.filter(user=user, is_active=True).first()
     if membership is None and user.is_platform_admin:
         session = active_support_sessions(user).order_by("-started_at").first()
         if session is not None:
@@ -70,7 +71,39 @@ def memberships_of(user: User) -> list[Membership]:
         return []
     with cross_state_access():
         return list(
-            Membership.objects.filter(user=user, state__status=State.Status.ACTIVE)
+            Membership.objects.filter(user=user, is_active=True, state__status=State.Status.ACTIVE)
             .select_related("state")
             .order_by("state__name")
+        )
+
+
+def closed_door_for(user: User, slug: str) -> tuple[State, Membership] | None:
+    """Why a signed-in person who cannot enter the State at ``slug`` may be told so rather than
+    answered 404: the State is suspended or archived and they are an active member of it, or the
+    State is active and their membership there was deactivated. None for everyone else, who
+    must learn nothing of the State."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    state = State.objects.filter(slug=slug).first()
+    if state is None:
+        return None
+    with state_context(state):
+        membership = Membership.objects.filter(user=user).first()
+    if membership is None:
+        return None
+    if state.status != State.Status.ACTIVE and membership.is_active:
+        return state, membership
+    if state.status == State.Status.ACTIVE and not membership.is_active:
+        return state, membership
+    return None
+
+
+def state_administrators(state: State) -> list[User]:
+    """The State's active administrators (whom a person who lost access may write to)."""
+    with state_context(state):
+        return list(
+            User.objects.filter(
+                is_active=True,
+                pk__in=Membership.objects.filter(role=Role.STATE_ADMIN, is_active=True).values("user_id"),
+            ).order_by("name", "email")
         )

@@ -58,4 +58,7 @@ is_nhri = has_role(Role.NHRI)
 rules.add_perm("tenants.view_workspace", is_member)
 rules.add_perm("tenants.manage_state", is_state_admin)
 rules.add_perm("tenants.view_members", is_state_admin | is_curator)
+# Invite people in any role, change roles, deactivate (docs/people.md); read the State's log.
+rules.add_perm("tenants.manage_people", is_state_admin)
+rules.add_perm("tenants.view_state_log", is_state_admin)
 rules.add_perm("tenants.access_platform", is_platform_admin)

@@ -5,4 +5,4 @@ from tenants.models import State
 
 @register(State)
 class StateTranslation(TranslationOptions):
-    fields = ("name",)
+    fields = ("name", "portal_introduction")

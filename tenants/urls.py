@@ -2,11 +2,21 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.forms import PasswordLinkForm
-from tenants.views import members, security, two_factor
+from tenants.views import invitations, log, security, settings, two_factor
 
+# The people page (workspace:member-list and its actions) is the recommendations app's: it shows
+# focal points with their entities (recommendations/urls.py).
 workspace_urlpatterns = [
-    path("members/", members.MemberListView.as_view(), name="member-list"),
+    path("settings/", settings.StateSettingsView.as_view(), name="state-settings"),
+    # Kept for the addresses people saved: the settings page's section now.
     path("security/", security.StateSecurityView.as_view(), name="security"),
+    path("log/", log.StateLogView.as_view(), name="state-log"),
+    path("log/export/", log.StateLogExportView.as_view(), name="state-log-export"),
+]
+
+# /<state>/invitation/<token>/: the link of an invitation e-mail (no membership yet).
+invitation_urlpatterns = [
+    path("<str:token>/", invitations.InvitationView.as_view(), name="accept"),
 ]
 
 account_urlpatterns = [

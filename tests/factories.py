@@ -52,7 +52,8 @@ from recommendations.models import (
     Theme,
 )
 from reporting.models import PackAnswer, PackReturn, ReportDraft, ReportingObligation
-from tenants.models import Role, State, SupportAccess, SupportSession, User
+from tenants.models import Invitation, Membership, Role, State, SupportAccess, SupportSession, User
+from tenants.people import token_hash
 from tenants.scoping import cross_state_access, state_context
 from tenants.services import membership_set
 
@@ -133,6 +134,11 @@ class PlantedState:
     submission: Submission | None = None
     accepted_submission: Submission | None = None
     assessment: Assessment | None = None
+    # People: the observer's membership (to change), and an open invitation of a focal point of
+    # the entity, with the token its e-mail's link carries (only its hash is stored).
+    observer_membership: Membership | None = None
+    invitation: Invitation | None = None
+    invitation_token: str = ""
 
 
 @dataclass
@@ -265,6 +271,19 @@ def _plant_state(
             people=people,
             followup=followup,
         )
+        invitation_token = f"planted-invitation-of-{slug}-{'x' * 24}"
+        invitation = Invitation.objects.create(
+            state=state,
+            email=f"invited@{slug}.example.org",
+            name=f"Invited to {name} {marker}".strip(),
+            role=Role.FOCAL_POINT,
+            entity_ids=[entity.pk],
+            focal_point_kind="technical",
+            invited_by=people["admin"],
+            token_hash=token_hash(invitation_token, state.pk),
+            expires_at=timezone.now() + datetime.timedelta(days=14),
+        )
+        observer_membership = Membership.objects.get(user=people["observer"])
     return PlantedState(
         state=state,
         entity=entity,
@@ -282,6 +301,9 @@ def _plant_state(
         report_draft=report_draft,
         pack_request=pack_request,
         pack_return=pack_return,
+        observer_membership=observer_membership,
+        invitation=invitation,
+        invitation_token=invitation_token,
         **followup,
         **consultation,
     )

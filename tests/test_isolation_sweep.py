@@ -111,10 +111,31 @@ ROUTES: dict[str, Route] = {
     "platform:state-uhri-fetch": Route("platform", obj="state", method="post", ok=302),
     "platform:state-import-detail": Route("platform", obj="import_job", obj_kwarg="job_id"),
     "platform:statistics": Route("platform"),
+    # A State's people and settings, for the hosting office (the flows: tests/console/test_people.py).
+    "platform:state-people": Route("platform", obj="state"),
+    # Posted empty: refused with a message and sent back; another State's member or invitation is 404.
+    "platform:state-member": Route("platform", obj="observer_membership", obj_kwarg="member_id", method="post", ok=302),
+    "platform:state-invitation": Route("platform", obj="invitation", obj_kwarg="invitation_id", method="post", ok=302),
+    "platform:state-settings": Route("platform", obj="state"),
     "workspace:home": Route("workspace"),
     "workspace:member-list": Route("workspace", refused=frozenset({"a_focal_point", "a_observer"})),
-    # Only State administrators (POSTing it is tested in tests/tenants/test_two_factor.py).
-    "workspace:security": Route("workspace", refused=frozenset({"a_secretariat", "a_focal_point", "a_observer"})),
+    # People (tests/tenants/test_people.py): administrators only. Posted empty: the invitation
+    # form comes back with its errors; a change or an invitation's action is refused with a
+    # message and sent back. Another State's member or invitation is 404.
+    "workspace:member-invite": Route("workspace", method="post", refused=ADMINS_ONLY),
+    "workspace:member-change": Route(
+        "workspace", obj="observer_membership", method="post", ok=302, refused=ADMINS_ONLY
+    ),
+    "workspace:invitation-change": Route("workspace", obj="invitation", method="post", ok=302, refused=ADMINS_ONLY),
+    # An invitation's link: the token is the key, whoever opens it (a signed-in stranger is told
+    # to sign out); another State's token, under this State's address, is 404.
+    "invitation:accept": Route("feed", obj="invitation_token", obj_kwarg="token"),
+    # Settings and the State's log: administrators only (tests/tenants/test_state_settings.py,
+    # test_state_log.py). The former security page now sends to the settings' section.
+    "workspace:state-settings": Route("workspace", refused=ADMINS_ONLY),
+    "workspace:security": Route("workspace", refused=ADMINS_ONLY, ok=302),
+    "workspace:state-log": Route("workspace", refused=ADMINS_ONLY),
+    "workspace:state-log-export": Route("workspace", refused=ADMINS_ONLY),
     # Only State administrators: what the hosting office did in support mode.
     "workspace:support-log": Route("workspace", refused=frozenset({"a_secretariat", "a_focal_point", "a_observer"})),
     "workspace:recommendation-list": Route("workspace"),

@@ -124,3 +124,10 @@ def test_a_right_to_left_sheet():
     sheet = openpyxl.load_workbook(io.BytesIO(out.getvalue())).active
     assert sheet.sheet_view.rightToLeft is True
     assert [list(row) for row in sheet.iter_rows(values_only=True)] == [HEADER, ["نص", 1, None]]
+
+
+def test_a_safe_string_is_a_string():
+    # A template filter's SafeString (filesizeformat's) is a str subclass that str() gives back as it is.
+    from django.utils.safestring import mark_safe
+
+    assert [row[0] for row in cells(written([[mark_safe("12 KB")]]))[1:]] == [("12 KB", "s")]

@@ -10,6 +10,7 @@ class WorkspaceConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported here, not at the top: ready() runs once the models are loaded.
-        from workspace import extensions
+        from workspace import extensions, history_display
 
         extensions.register()
+        history_display.register()

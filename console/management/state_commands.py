@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pghistory
 from django.core.management.base import BaseCommand, CommandError
 
 from console.services import StateStatusError
@@ -37,7 +38,9 @@ class StateStatusCommand(BaseCommand):
         if self.reason_required and not reason.strip():
             raise CommandError(self.reason_required)
         try:
-            type(self).service(state=state, actor=None, reason=reason)
+            # The State's log says a command of the hosting office's changed its status.
+            with pghistory.context(command=self.__module__.rpartition(".")[2]):
+                type(self).service(state=state, actor=None, reason=reason)
         except StateStatusError as error:
             raise CommandError(self.refused.format(state=state.name, status=error.args[0])) from error
         self.stdout.write(self.done.format(state=state.name))

@@ -29,7 +29,6 @@ from console.services import (
     state_resume,
     state_suspend,
 )
-from tenants.forms import PasswordLinkForm
 from tenants.models import State
 from tenants.queries import support_session_for
 from tenants.views.mixins import PlatformAdminMixin
@@ -160,7 +159,7 @@ class StateCreateView(PlatformAdminMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        state, admin = state_create(
+        state, invitation = state_create(
             name=data["name"],
             slug=data["slug"],
             iso3=data["iso3"],
@@ -171,20 +170,12 @@ class StateCreateView(PlatformAdminMixin, FormView):
             admin_name=data["admin_name"],
             actor=self.request.user,
         )
-        link = PasswordLinkForm(data={"email": admin.email})
-        if link.is_valid():
-            link.save(
-                request=self.request,
-                use_https=self.request.is_secure(),
-                email_template_name="accounts/password_reset_email.txt",
-                subject_template_name="accounts/password_reset_subject.txt",
-            )
         messages.success(
             self.request,
-            _("%(state)s was created. %(email)s has been sent a link to set their password.")
-            % {"state": state.name, "email": admin.email},
+            _("%(state)s was created. %(email)s has been invited to be its administrator.")
+            % {"state": state.name, "email": invitation.email},
         )
-        return redirect("platform:home")
+        return redirect("platform:state-detail", pk=state.pk)
 
 
 class StateExportView(PlatformAdminMixin, View):

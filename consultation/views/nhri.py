@@ -1,7 +1,7 @@
-"""The NHRI's assessment of a recommendation, and the consultation settings of a State.
+"""The NHRI's assessment of a recommendation, and the NHRI's accounts in a State.
 
-The settings section is self-contained (its own page) until the State's settings page exists;
-it then moves there as one section.
+The consultation settings themselves (anonymous submissions, publishing the assessments) are a
+section of the State's settings page (consultation.state_settings).
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from consultation.assessments import AssessmentRefused, assessment_save, nhri_account_give
-from consultation.forms import AssessmentForm, NhriAccountForm, SettingsForm
+from consultation.forms import AssessmentForm, NhriAccountForm
 from consultation.models import Assessment
 from recommendations.queries import recommendations_visible_to
-from tenants.models import Membership, Role
+from tenants.models import Invitation, Membership, Role
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -68,21 +68,23 @@ class AssessmentEditView(StatePermissionMixin, View):
 
 
 class ConsultationSettingsView(StatePermissionMixin, View):
-    """Anonymous submissions, publication of the NHRI's assessments, and the NHRI's accounts."""
+    """The NHRI's accounts: who has one, and inviting another person of the institution."""
 
     permission_required = "consultation.manage_settings"
     template_name = "consultation/settings.html"
 
-    def render_page(self, form=None, account_form=None):
+    def render_page(self, account_form=None):
         return render(
             self.request,
             self.template_name,
             {
-                "form": form or SettingsForm(instance=self.request.state),
                 "account_form": account_form or NhriAccountForm(auto_id="nhri-%s"),
                 "nhri_members": Membership.objects.filter(role=Role.NHRI)
                 .select_related("user")
                 .order_by("user__email"),
+                "invitations": Invitation.objects.filter(
+                    role=Role.NHRI, accepted_at__isnull=True, cancelled_at__isnull=True
+                ).order_by("email"),
             },
         )
 
@@ -91,32 +93,25 @@ class ConsultationSettingsView(StatePermissionMixin, View):
 
     def post(self, request, *args, **kwargs):
         state = request.state
-        if "email" in request.POST:
-            account_form = NhriAccountForm(request.POST, auto_id="nhri-%s")
-            if account_form.is_valid():
-                try:
-                    user, _created = nhri_account_give(
-                        state=state,
-                        email=account_form.cleaned_data["email"],
-                        name=account_form.cleaned_data["name"],
-                        base_url=request.build_absolute_uri("/").rstrip("/"),
+        account_form = NhriAccountForm(request.POST, auto_id="nhri-%s")
+        if account_form.is_valid():
+            try:
+                invitation = nhri_account_give(
+                    state=state,
+                    email=account_form.cleaned_data["email"],
+                    name=account_form.cleaned_data["name"],
+                    invited_by=request.user,
+                )
+            except AssessmentRefused as refusal:
+                account_form.add_error("email", str(refusal))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "An invitation was sent to %(email)s: they have an account of the national human rights "
+                        "institution once they accept it."
                     )
-                except AssessmentRefused as refusal:
-                    account_form.add_error("email", str(refusal))
-                else:
-                    messages.success(
-                        request,
-                        _("%(person)s has an account of the national human rights institution; an e-mail tells them.")
-                        % {"person": user},
-                    )
-                    return redirect("workspace:consultation-settings", state_slug=state.slug)
-            return self.render_page(account_form=account_form)
-        form = SettingsForm(request.POST, instance=state)
-        if form.is_valid():
-            # These two fields only: another section of the State's settings may be saved meanwhile.
-            type(state).objects.filter(pk=state.pk).update(
-                **{name: form.cleaned_data[name] for name in SettingsForm.Meta.fields}
-            )
-            messages.success(request, _("The consultation settings are saved."))
-            return redirect("workspace:consultation-settings", state_slug=state.slug)
-        return self.render_page(form=form)
+                    % {"email": invitation.email},
+                )
+                return redirect("workspace:consultation-settings", state_slug=state.slug)
+        return self.render_page(account_form=account_form)

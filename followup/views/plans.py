@@ -17,6 +17,7 @@ from followup.queries import history_of, updates_visible_to
 from followup.views.common import ObjectMixin, VersionedFormView
 from recommendations.extensions import panels_for
 from recommendations.models import Recommendation
+from tenants.history_display import by_day
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -77,7 +78,7 @@ class PlanDetailView(ObjectMixin, StatePermissionMixin, DetailView):
         return super().get_context_data(
             actions=self.object.actions.select_related("lead_entity").annotate(indicator_count=Count("indicators")),
             progress=plan_progress(self.object),
-            history=history_of(self.object, limit=30),
+            history=by_day(history_of(self.object, limit=30)),
             **kwargs,
         )
 
@@ -146,7 +147,7 @@ class ActionDetailView(ObjectMixin, StatePermissionMixin, DetailView):
             indicators=action.indicators.all(),
             updates=updates_visible_to(user, state).filter(action=action).select_related("entity"),
             can_report=user.has_perm("followup.report_on", action),
-            history=history_of(action, limit=50),
+            history=by_day(history_of(action, limit=50)),
             panels=panels_for(request=self.request, obj=action),
             **kwargs,
         )
@@ -216,7 +217,7 @@ class IndicatorDetailView(ObjectMixin, StatePermissionMixin, DetailView):
             measurements=indicator.measurements.select_related("created_by"),
             measurement_form=(self.form or MeasurementForm()) if may else None,
             can_delete=self.request.user.has_perm("followup.manage_plans", self.request.state),
-            history=history_of(indicator, limit=30),
+            history=by_day(history_of(indicator, limit=30)),
             **kwargs,
         )
 

@@ -65,6 +65,8 @@ class RoundCreateView(StatePermissionMixin, FormView):
 
     def get_initial(self):
         initial = super().get_initial()
+        # The State's reminder timing (its settings page) unless the person changes it.
+        initial["remind_days_before"] = self.request.state.reminder_days_before
         # From the recommendation list: the recommendations ticked there, a mechanism or a cluster.
         query = self.request.GET
         if query.getlist("recommendations"):

@@ -17,11 +17,12 @@ from followup import workflow
 from followup.evidence import EvidenceRefused, evidence_add, evidence_remove
 from followup.forms import EvidenceForm, ReviewForm, UpdateForm
 from followup.models import Action, DataCollectionRound, Evidence, ProgressUpdate, RoundTask
-from followup.queries import history_of, my_entity_ids, reporting_entities, updates_visible_to
+from followup.queries import history_of, my_entity_ids, reporting_entities, reviewers_of, updates_visible_to
 from followup.views.common import conflict_form
 from recommendations.extensions import panels_for
 from recommendations.models import Entity, Recommendation
 from recommendations.queries import recommendations_visible_to
+from tenants.history_display import by_day
 from tenants.views.mixins import StatePermissionMixin
 
 Status = ProgressUpdate.Status
@@ -183,7 +184,14 @@ class UpdateObjectMixin:
     def dispatch(self, request, *args, **kwargs):
         self.update = get_object_or_404(
             updates_visible_to(request.user, request.state).select_related(
-                "entity", "recommendation", "recommendation__mechanism", "action", "author", "reviewed_by", "round"
+                "entity",
+                "recommendation",
+                "recommendation__mechanism",
+                "action",
+                "author",
+                "reviewed_by",
+                "round",
+                "last_edited_by",
             ),
             pk=kwargs["pk"],
         )
@@ -207,14 +215,19 @@ class UpdateDetailView(UpdateObjectMixin, StatePermissionMixin, DetailView):
         update = self.update
         curator = user.has_perm("followup.review_updates", state)
         may_edit = user.has_perm("followup.change_update", update)
+        may_review = curator and update.status == Status.SUBMITTED
+        may_validate = user.has_perm("followup.validate_update", update)
         return super().get_context_data(
             evidence=update.evidence.all(),
             may_edit=may_edit and update.editable,
-            may_review=curator and update.status == Status.SUBMITTED,
+            may_review=may_review,
+            may_validate=may_validate,
+            # Who may validate it, for the secretariat (four-eyes review leaves out its writers).
+            reviewers=reviewers_of(update) if curator and update.status == Status.SUBMITTED else None,
             may_publish=curator and update.status == Status.VALIDATED,
             evidence_form=EvidenceForm() if may_edit and update.editable else None,
-            review_form=ReviewForm(initial={"version": update.version}),
-            history=history_of(update, limit=50),
+            review_form=ReviewForm(initial={"version": update.version}, may_validate=may_validate),
+            history=by_day(history_of(update, limit=50)),
             panels=panels_for(request=self.request, obj=update),
             **kwargs,
         )
@@ -243,7 +256,7 @@ class UpdateEditView(UpdateObjectMixin, StatePermissionMixin, FormView):
     def form_valid(self, form):
         try:
             update = workflow.update_edit(
-                update=self.update, version=form.cleaned_data["version"], data=form.cleaned_data
+                update=self.update, version=form.cleaned_data["version"], data=form.cleaned_data, user=self.request.user
             )
             if self.request.POST.get("then") == "submit":
                 update = workflow.update_submit(update=update, user=self.request.user, version=update.version)
@@ -291,6 +304,8 @@ class UpdateReviewView(UpdateActionView):
     permission_required = "followup.review_updates"
 
     def step(self, request, version):
+        # Every choice is accepted here: the workflow refuses a validation four-eyes review forbids,
+        # with a message naming who may validate it.
         form = ReviewForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Choose whether to validate the update or return it."))
@@ -394,7 +409,7 @@ class EvidenceRemoveView(EvidenceObjectMixin, StatePermissionMixin, View):
         if not request.user.has_perm("followup.change_update", self.evidence.update):
             raise PermissionDenied
         try:
-            evidence_remove(evidence=self.evidence)
+            evidence_remove(evidence=self.evidence, user=request.user)
         except EvidenceRefused as refusal:
             messages.error(request, str(refusal))
         else:

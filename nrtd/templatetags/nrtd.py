@@ -43,7 +43,7 @@ WORKSPACE_SECTIONS: list[tuple[str, tuple[str, ...]]] = [
     ("messages", ("message-", "attachment-")),
     ("consultations", ("consultation-", "submission-", "assessment-")),
     ("my-work", ("my-work", "notification-")),
-    ("home", ("home", "member-", "security", "support-log", "settings", "people", "person-", "invitation-")),
+    ("home", ("home", "member-", "security", "support-log", "state-", "settings", "people", "person-", "invitation-")),
 ]
 
 

@@ -13,8 +13,12 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from recommendations.curation_forms import EntityForm, FocalPointInviteForm
-from recommendations.entities import EntityInUse, entity_delete, entity_uses, focal_point_invite, focal_point_remove
+from recommendations.entities import EntityInUse, entity_delete, entity_uses, focal_point_remove
 from recommendations.models import Entity, FocalPoint, Recommendation
+from recommendations.people import focal_point_invite
+from tenants.history_display import by_day, render
+from tenants.models import HistoryEntry, Invitation
+from tenants.people import PeopleError
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -106,11 +110,20 @@ class EntityDetailView(EntityObjectMixin, StatePermissionMixin, DetailView):
         return self.entity
 
     def get_context_data(self, **kwargs):
+        history = (
+            HistoryEntry.objects.filter(table_name=Entity._meta.db_table, row_id=str(self.entity.pk))
+            .select_related("context")
+            .order_by("-changed_at", "-id")[:50]
+        )
         return super().get_context_data(
             focal_points=self.entity.focal_points.select_related("membership__user"),
+            invitations=Invitation.objects.filter(
+                entity_ids__contains=[self.entity.pk], accepted_at__isnull=True, cancelled_at__isnull=True
+            ).order_by("email"),
             children=self.entity.children.all(),
             uses=entity_uses(self.entity),
             invite_form=FocalPointInviteForm(),
+            history_days=by_day(render(list(history), state=self.request.state)),
             **kwargs,
         )
 
@@ -171,18 +184,32 @@ class FocalPointInviteView(EntityObjectMixin, StatePermissionMixin, FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        focal_point, _created = focal_point_invite(
-            state=self.request.state,
-            entity=self.entity,
-            email=data["email"],
-            name=data["name"],
-            kind=data["kind"],
-            base_url=self.request.build_absolute_uri("/").rstrip("/"),
+        try:
+            outcome = focal_point_invite(
+                state=self.request.state,
+                entity=self.entity,
+                email=data["email"],
+                name=data["name"],
+                kind=data["kind"],
+                invited_by=self.request.user,
+            )
+        except PeopleError as error:
+            form.add_error("email", str(error))
+            return self.form_invalid(form)
+        # Whether the address has an account is not said: an account belongs to the whole site,
+        # and whether it exists is not this State's business. Whether they are a member is.
+        if isinstance(outcome, FocalPoint):
+            text = _("%(email)s is now a focal point of %(entity)s; an e-mail told them.")
+            email = outcome.membership.user.email
+        else:
+            text = _(
+                "%(email)s is invited to be a focal point of %(entity)s; the e-mail's link works for %(days)d days."
+            )
+            email = outcome.email
+        messages.success(
+            self.request,
+            text % {"email": email, "entity": self.entity, "days": settings.NRTD_INVITATION_DAYS},
         )
-        # The same message whether the address had an account or not: an account belongs to the
-        # whole site, and whether it exists is not this State's business.
-        text = _("%(email)s is now a focal point of %(entity)s; an e-mail told them how to sign in.")
-        messages.success(self.request, text % {"email": focal_point.membership.user.email, "entity": self.entity})
         return redirect("workspace:entity-detail", state_slug=self.request.state.slug, pk=self.entity.pk)
 
 

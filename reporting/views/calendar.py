@@ -24,6 +24,7 @@ from recommendations.models import Entity, Mechanism
 from reporting import calendar
 from reporting.forms_calendar import CalendarFilterForm, ObligationForm, StatusForm
 from reporting.models import ReportingObligation
+from tenants.history_display import by_day
 from tenants.models import State
 from tenants.scoping import state_context
 from tenants.views.mixins import StatePermissionMixin
@@ -89,7 +90,7 @@ class ObligationDetailView(ObjectMixin, StatePermissionMixin, DetailView):
         return super().get_context_data(
             entities=Entity.objects.filter(pk__in=obligation.entity_ids).order_by("name"),
             drafts=obligation.drafts.select_related("created_by").order_by("-created_at", "-id"),
-            history=history_of(obligation, limit=50),
+            history=by_day(history_of(obligation, limit=50)),
             can_manage=self.request.user.has_perm("reporting.manage_calendar", self.request.state),
             next_status=following,
             next_status_label=Status(following).label if following else "",

@@ -1,47 +1,28 @@
-"""A State administrator's security settings: whether staff must use two-factor sign-in."""
+"""The address of the former security page: the settings page's "Security" section now.
 
-from django import forms
-from django.contrib import messages
+Kept so that saved links and forms keep working: a GET goes to the section, a POST saves it.
+"""
+
 from django.shortcuts import redirect
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
+from django.urls import reverse
 
-from tenants import two_factor
-from tenants.models import State
-from tenants.views.mixins import StatePermissionMixin
+from tenants.views.settings import StateSettingsView
 
 
-class StateSecurityForm(forms.ModelForm):
-    class Meta:
-        model = State
-        fields = ["require_two_factor"]
-        labels = {"require_two_factor": _("Require two-factor sign-in for administrators and secretariat officers")}
-        help_texts = {
-            "require_two_factor": _(
-                "They will have to give a code from an authenticator app when they sign in, to use the "
-                "workspace and the API. Focal points and observers are not asked."
-            )
-        }
+class StateSecurityView(StateSettingsView):
+    def get(self, request, *args, **kwargs):
+        return redirect(
+            f"{reverse('workspace:state-settings', kwargs={'state_slug': request.state.slug})}#settings-security"
+        )
 
-
-class StateSecurityView(StatePermissionMixin, FormView):
-    permission_required = "tenants.manage_state"
-    template_name = "tenants/security.html"
-    form_class = StateSecurityForm
-
-    def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.request.state}
-
-    def form_valid(self, form):
-        if form.cleaned_data["require_two_factor"] and not two_factor.is_verified(self.request.user):
-            form.add_error(
-                "require_two_factor",
-                _(
-                    "Set up two-factor sign-in for yourself first, and sign in with a code: "
-                    "otherwise you would be locked out."
-                ),
-            )
-            return self.form_invalid(form)
-        form.save()
-        messages.success(self.request, _("The security settings are saved."))
-        return redirect("workspace:security", state_slug=self.request.state.slug)
+    def post(self, request, *args, **kwargs):
+        data = request.POST.copy()
+        # The old form posted its fields without the section's prefix.
+        if "section" not in data:
+            data = data.copy()
+            for name in ("require_two_factor",):
+                if name in request.POST:
+                    data[f"security-{name}"] = request.POST[name]
+            data["section"] = "security"
+        request.POST = data
+        return super().post(request, *args, **kwargs)

@@ -49,4 +49,4 @@ def test_filter_select_all_assign_and_see_it_on_the_page_and_in_history(page, li
     expect(curation.get_by_role("link", name="Ministry of Education of Alphaland")).to_be_visible()
     history = page.get_by_role("region", name="History")
     expect(history.get_by_role("listitem").first).to_contain_text("secretariat of Alphaland")
-    expect(history.get_by_role("listitem").first).to_contain_text("lead entity")
+    expect(history.get_by_role("listitem").first).to_contain_text("Lead entity")

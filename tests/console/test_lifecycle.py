@@ -40,10 +40,11 @@ def test_suspend_and_resume_with_a_reason_and_an_audit_record(client, planted):
     state.refresh_from_db()
     assert state.status == State.Status.SUSPENDED
 
-    # Its people cannot enter it; its portal answers 404; its data is untouched.
+    # Its people cannot enter it (they are told so, docs/people.md); its portal answers 404; its
+    # data is untouched.
     sign_in(client, planted.a.people["admin"])
     workspace = reverse("workspace:home", kwargs={"state_slug": state.slug})
-    assert client.get(workspace).status_code == 404
+    assert client.get(workspace).status_code == 403
     assert client.get(reverse("portal:home", kwargs={"state_slug": state.slug})).status_code == 404
     with cross_state_access():
         from recommendations.models import Recommendation
@@ -133,7 +134,7 @@ def test_archive_then_delete_with_the_slug_typed_exactly(client, planted):
     assert state.status == State.Status.ARCHIVED
     # Archived is closed as suspended is.
     sign_in(client, planted.a.people["admin"])
-    assert client.get(reverse("workspace:home", kwargs={"state_slug": "alpha"})).status_code == 404
+    assert client.get(reverse("workspace:home", kwargs={"state_slug": "alpha"})).status_code == 403
     assert client.get(reverse("portal:home", kwargs={"state_slug": "alpha"})).status_code == 404
 
     sign_in(client, planted.platform_admin)

@@ -39,6 +39,7 @@ OWNED_ARRAYS = {
     ("consultation_message", "recommendation_ids"): "recommendations_recommendation",
     ("consultation_consultation", "recommendation_ids"): "recommendations_recommendation",
     ("consultation_submission", "recommendation_ids"): "recommendations_recommendation",
+    ("tenants_invitation", "entity_ids"): "recommendations_entity",
 }
 
 
@@ -57,7 +58,8 @@ def rich(planted, media):
         second = Cluster.objects.create(state=state, name="Education", position=2)
         child = Entity.objects.create(state=state, name="Schools inspectorate", parent=a.entity)
         group = RelatedGroup.objects.create(state=state, created_by=a.people["secretariat"])
-        with pghistory.context(user_name="Tester"):
+        # Who made it travels by e-mail (actor_id, compared in the round trip).
+        with pghistory.context(user=a.people["secretariat"].pk, user_name="Tester"):
             Recommendation.objects.filter(pk=a.published.pk).update(
                 cluster_ids=[a.cluster.pk, second.pk], supporting_entity_ids=[child.pk], related_group=group
             )
@@ -135,6 +137,9 @@ def test_round_trip_keeps_every_row_file_person_and_history(rich):
             if row[column]:
                 with default_storage.open(row[column], "rb") as stored:
                     row[column] = stored.read()
+        if table == "tenants_invitation":
+            # An invitation's link opens nothing in the copy (its hash is a new random one).
+            assert len(row.pop("token_hash")) == 64
         return row
 
     for table in tables:
@@ -154,7 +159,16 @@ def test_round_trip_keeps_every_row_file_person_and_history(rich):
         # History: the archive's entries, row ids remapped, beside the import's own "created" entries.
         def history(state):
             entries = HistoryEntry.objects.filter(state=state).order_by("changed_at", "id")
-            fields = ("table_name", "row_id", "operation", "changed_at", "context__metadata", "before", "after")
+            fields = (
+                "table_name",
+                "row_id",
+                "operation",
+                "changed_at",
+                "context__metadata",
+                "actor__email",
+                "before",
+                "after",
+            )
             return [e for e in entries.values(*fields) if "import" not in (e["context__metadata"] or {})]
 
         original_history, copied_history = history(source), history(copy)
@@ -167,7 +181,7 @@ def test_round_trip_keeps_every_row_file_person_and_history(rich):
             if mapped is None:  # a row deleted since: a fresh id of its own
                 mapped = deleted_ids.setdefault((table, old["row_id"]), new["row_id"])
             assert new["row_id"] == str(mapped)
-            for key in ("table_name", "operation", "changed_at", "context__metadata"):
+            for key in ("table_name", "operation", "changed_at", "context__metadata", "actor__email"):
                 assert new[key] == old[key]
             for side in ("before", "after"):
                 if old[side] is None:
@@ -181,10 +195,13 @@ def test_round_trip_keeps_every_row_file_person_and_history(rich):
                 if "id" in new[side]:
                     assert str(new[side]["id"]) == new["row_id"]
         assert ("recommendations_entity", "D") in {(h["table_name"], h["operation"]) for h in copied_history}
+        assert "secretariat@alpha.example.org" in {h["actor__email"] for h in copied_history}
         imported = HistoryEntry.objects.filter(state=copy, context__metadata__import="state_import")
-        assert imported.filter(operation="I").count() == sum(
+        # Every row it created, and the State itself (its own row's history, tenants 0009).
+        assert imported.filter(operation="I").count() == 1 + sum(
             len(rows) for t, rows in copies.items() if t != "recommendations_importjob"
         )
+        assert imported.filter(operation="I", table_name="tenants_state").count() == 1
     actions = list(PlatformAuditEntry.objects.values_list("action", "state_ref"))
     assert ("export", source.pk) in actions and ("create", copy.pk) in actions
     assert PlatformAuditEntry.objects.get(state_ref=copy.pk).details["imported_from"]["slug"] == "alpha"

@@ -8,7 +8,7 @@ from django.core import mail
 from django.urls import reverse
 
 from consultation.models import Assessment
-from tenants.models import Membership, Role, State
+from tenants.models import Invitation, Role, State
 from tenants.scoping import cross_state_access, state_context
 
 pytestmark = pytest.mark.django_db
@@ -83,31 +83,36 @@ def test_an_assessment_dated_in_the_future_is_refused(client, planted):
 
 
 def test_the_administrator_chooses_the_settings_and_gives_nhri_accounts(
-    client, planted, django_capture_on_commit_callbacks
+    client, planted, django_capture_on_commit_callbacks, settings
 ):
+    settings.SITE_URL = "https://nrtd.example.org"
     a = planted.a
     sign_in(client, a.people["secretariat"])
     assert client.get(url("consultation-settings")).status_code == 403
     sign_in(client, a.people["admin"])
-    response = client.post(url("consultation-settings"), {"consultation_anonymous": "on"})
-    assert response["Location"] == url("consultation-settings")
+    # The two settings are a section of the State's settings page.
+    response = client.post(
+        reverse("workspace:state-settings", kwargs={"state_slug": a.state.slug}),
+        {"section": "consultation", "consultation-consultation_anonymous": "on"},
+    )
+    assert response.status_code == 302
     with cross_state_access():
         state = State.objects.get(pk=a.state.pk)
     assert (state.consultation_anonymous, state.nhri_assessments_public) == (True, False)
+    # An account: an invitation of the State's, with the NHRI role, its link on SITE_URL.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url("consultation-settings"), {"email": "Analyst@NHRI.example.org", "name": "Nadia Analyst"}
+            url("consultation-settings"),
+            {"email": "Analyst@NHRI.example.org", "name": "Nadia Analyst"},
+            HTTP_HOST="localhost:31337",
         )
     assert response.status_code == 302
     with state_context(a.state):
-        membership = Membership.objects.select_related("user").get(user__email="analyst@nhri.example.org")
-    assert (membership.role, membership.user.name, membership.user.has_usable_password()) == (
-        Role.NHRI,
-        "Nadia Analyst",
-        False,
-    )
+        invitation = Invitation.objects.get(email="analyst@nhri.example.org")
+    assert (invitation.role, invitation.name, invitation.invited_by) == (Role.NHRI, "Nadia Analyst", a.people["admin"])
     assert [m.to for m in mail.outbox] == [["analyst@nhri.example.org"]]
-    assert "/accounts/password-reset/" in mail.outbox[0].body or "reset" in mail.outbox[0].body
+    assert "https://nrtd.example.org/alpha/invitation/" in mail.outbox[0].body
+    assert "31337" not in mail.outbox[0].body
     # A member with another role keeps it.
     response = client.post(url("consultation-settings"), {"email": a.people["observer"].email, "name": "x"})
     assert "is already a member of Alphaland, as Observer." in response.content.decode()

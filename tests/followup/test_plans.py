@@ -154,16 +154,21 @@ def test_the_timeline_shows_follow_up_and_bulk_changes_with_before_and_after(cli
     client.post(url("recommendation-bulk"), {"action": "factor_on", "factor": "national_priority", "scope": "all"})
     client.post(url("update-publish-bulk"), {"update": [update.pk, a.progress_update.pk]})
     with state_context(a.state):
-        entries = timeline(a.published, user=a.people["secretariat"], state=a.state)
-    described = [(e.what, e.entry.operation, {c.label: (c.before, c.after) for c in e.changes}) for e in entries]
+        lines = timeline(a.published, user=a.people["secretariat"], state=a.state)
+    described = [
+        (line.kind, line.entry.operation, {c.label: (c.before, c.after) for c in line.changes}) for line in lines
+    ]
     assert any(
-        what == "Progress update" and changes.get("review status") == ("Validated", "Published")
-        for what, _op, changes in described
+        kind == "Progress update" and changes.get("Review status") == ("Validated", "Published")
+        for kind, _op, changes in described
     )
-    assert any(what == "Recommendation" and "implementation status" in changes for what, _op, changes in described)
     assert any(
-        what == "Recommendation" and changes.get("priority factors", ("", ""))[1] == "national_priority"
-        for what, _op, changes in described
+        kind == "Recommendation" and changes.get("Implementation status") == ("—", "In progress")
+        for kind, _op, changes in described
+    )
+    assert any(
+        kind == "Recommendation" and changes.get("Priority factors") == ("—", "A national priority for stakeholders")
+        for kind, _op, changes in described
     )
     # The page shows it, with who did it.
     body = client.get(url("recommendation-detail", pk=a.published.pk)).content.decode()
@@ -173,8 +178,8 @@ def test_the_timeline_shows_follow_up_and_bulk_changes_with_before_and_after(cli
 def test_the_timeline_leaves_out_drafts_an_observer_may_not_see(planted):
     a = planted.a
     with state_context(a.state):
-        entries = timeline(a.published, user=a.people["observer"], state=a.state)
-        rows = {(e.entry.table_name, e.entry.row_id) for e in entries}
+        lines = timeline(a.published, user=a.people["observer"], state=a.state)
+        rows = {(line.entry.table_name, line.entry.row_id) for line in lines}
     assert ("followup_progressupdate", str(a.draft_update.pk)) not in rows
     assert ("followup_progressupdate", str(a.progress_update.pk)) in rows
 

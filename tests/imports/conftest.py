@@ -1,8 +1,5 @@
 import pytest
 
-# The shared helpers assert too (raises_message): let pytest explain their failures.
-pytest.register_assert_rewrite("tests.imports.helpers")
-
 
 @pytest.fixture
 def slovenia(db):

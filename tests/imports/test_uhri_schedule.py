@@ -204,3 +204,27 @@ def test_the_beat_runs_the_schedules_every_hour():
     from django.conf import settings
 
     assert settings.CELERY_BEAT_SCHEDULE["imports-uhri-schedules"]["task"] == "imports.tasks.uhri_schedules_task"
+
+
+def test_the_schedule_is_a_section_of_the_states_settings(client, planted):
+    """The State's administrators turn the schedule on from the settings page too."""
+    client.force_login(planted.a.people["admin"])
+    upr, crc = Mechanism.objects.get(code="UPR"), Mechanism.objects.get(code="CRC")
+    data = {
+        "section": "uhri",
+        "uhri-enabled": "on",
+        "uhri-interval_days": str(UhriSchedule.Every.WEEK),
+        "uhri-mechanisms": [str(crc.pk), str(upr.pk)],
+    }
+    response = client.post("/alpha/workspace/settings/", data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["“UHRI schedule” is saved."]
+    with state_context(planted.a.state):
+        schedule = UhriSchedule.objects.get(state=planted.a.state)
+    assert (schedule.enabled, schedule.interval_days, schedule.mechanism_ids, schedule.updated_by) == (
+        True,
+        UhriSchedule.Every.WEEK,
+        sorted([upr.pk, crc.pk]),
+        planted.a.people["admin"],
+    )
+    again = client.post("/alpha/workspace/settings/", data, follow=True)
+    assert [str(m) for m in again.context["messages"]] == ["“UHRI schedule” had no change to save."]

@@ -245,7 +245,14 @@ def test_api_tokens_of_staff_are_refused_where_two_factor_is_required(client, pl
 def test_only_state_admins_see_the_security_page(client, planted, role):
     client.force_login(planted.a.people[role], verified=True)
     assert client.get("/alpha/workspace/security/").status_code == 403
+    assert client.get("/alpha/workspace/settings/").status_code == 403
     assert client.post("/alpha/workspace/security/", {"require_two_factor": "on"}).status_code == 403
+    assert (
+        client.post(
+            "/alpha/workspace/settings/", {"section": "security", "security-require_two_factor": "on"}
+        ).status_code
+        == 403
+    )
     planted.a.state.refresh_from_db()
     assert planted.a.state.require_two_factor is False
 
@@ -253,20 +260,29 @@ def test_only_state_admins_see_the_security_page(client, planted, role):
 def test_a_state_admin_turns_the_requirement_on_and_off(client, planted):
     admin = planted.a.people["admin"]
     client.force_login(admin, verified=False)
-    assert client.get("/alpha/workspace/security/").status_code == 200
+    # The former security page is the settings page's section now; its address keeps working.
+    assert client.get("/alpha/workspace/security/")["Location"] == "/alpha/workspace/settings/#settings-security"
+    assert client.get("/alpha/workspace/settings/").status_code == 200
     # Not before they have it themselves: they would lock themselves out.
-    refused = client.post("/alpha/workspace/security/", {"require_two_factor": "on"})
+    refused = client.post("/alpha/workspace/settings/", {"section": "security", "security-require_two_factor": "on"})
     assert refused.status_code == 200
-    assert refused.context["form"].errors["require_two_factor"]
+    forms = {section.key: form for section, form in refused.context["sections"]}
+    assert forms["security"].errors == {
+        "require_two_factor": [
+            "Set up two-factor sign-in for yourself first, and sign in with a code: otherwise you would be locked out."
+        ]
+    }
     planted.a.state.refresh_from_db()
     assert planted.a.state.require_two_factor is False
 
     verify_session(client, admin)
-    response = client.post("/alpha/workspace/security/", {"require_two_factor": "on"})
-    assert response["Location"] == "/alpha/workspace/security/"
+    response = client.post("/alpha/workspace/settings/", {"section": "security", "security-require_two_factor": "on"})
+    assert response["Location"] == "/alpha/workspace/settings/#settings-security"
     planted.a.state.refresh_from_db()
     assert planted.a.state.require_two_factor is True
-    client.post("/alpha/workspace/security/", {})
+    # A form of the former page, posted to its address, still works.
+    response = client.post("/alpha/workspace/security/", {})
+    assert response["Location"] == "/alpha/workspace/settings/#settings-security"
     planted.a.state.refresh_from_db()
     assert planted.a.state.require_two_factor is False
 

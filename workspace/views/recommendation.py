@@ -9,6 +9,7 @@ from followup.queries import actions_of, timeline, updates_visible_to
 from recommendations.extensions import panels_for
 from recommendations.priority import reasons_for
 from recommendations.queries import recommendations_visible_to
+from tenants.history_display import by_day
 from tenants.views.mixins import StatePermissionMixin
 
 
@@ -36,7 +37,7 @@ class RecommendationDetailView(StatePermissionMixin, DetailView):
             )
         user, state = self.request.user, self.request.state
         return super().get_context_data(
-            timeline=timeline(recommendation, user=user, state=state),
+            timeline=by_day(timeline(recommendation, user=user, state=state)),
             updates=updates_visible_to(user, state).filter(recommendation=recommendation).select_related("entity"),
             actions=actions_of(recommendation),
             indicators=recommendation.indicators.all(),

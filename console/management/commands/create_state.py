@@ -40,9 +40,10 @@ class Command(BaseCommand):
         data = form.cleaned_data
         try:
             with pghistory.context(command="create_state"):
-                state, admin = state_create(**{key: data[key] for key in form.fields})
+                state, invitation = state_create(**{key: data[key] for key in form.fields})
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from exc
         self.stdout.write(
-            f"Created {state.name} ({state.slug}) at {settings.SITE_URL}/{state.slug}/ with administrator {admin.email}"
+            f"Created {state.name} ({state.slug}) at {settings.SITE_URL}/{state.slug}/; "
+            f"{invitation.email} is invited to be its administrator"
         )
