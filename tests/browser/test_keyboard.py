@@ -165,3 +165,22 @@ def test_a_type_ahead_choice_by_keyboard_with_its_roles(page, live_server_url, c
     box.focus()
     page.keyboard.press("Backspace")
     expect(page.get_by_role("button", name=re.compile(r"^Remove CRC"))).to_have_count(0)
+
+
+def test_a_destructive_action_asks_first_escape_cancels_it(page, live_server_url, committed):
+    sign_in(page, live_server_url, "secretariat@alpha.example.org", "/alpha/workspace/clusters/")
+    delete = page.get_by_role("button", name="Delete “Justice and the rule of law”")
+    delete.focus()
+    page.keyboard.press("Enter")
+    dialog = page.get_by_role("dialog", name="Are you sure?")
+    expect(dialog).to_contain_text("Delete the cluster “Justice and the rule of law”? Its recommendations stay")
+    # Cancel has the focus: Enter or Escape leaves everything as it was, and the focus goes back.
+    expect(dialog.get_by_role("button", name="Cancel")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_have_count(0)
+    expect(delete).to_be_focused()
+    expect(page.get_by_role("cell", name=re.compile("^Justice and the rule of law"))).to_be_visible()
+    # Confirmed, it is done.
+    page.keyboard.press("Enter")
+    page.get_by_role("dialog").get_by_role("button", name="Delete the cluster").click()
+    expect(page.get_by_role("cell", name=re.compile("^Justice and the rule of law"))).to_have_count(0)

@@ -78,6 +78,10 @@ def test_invite_join_change_the_role_deactivate(browser, page, live_server_url, 
 
     # Then deactivates them: their next request is refused, and says why.
     person_card(page, "Ana Pérez").get_by_role("button", name="Deactivate").click()
+    # A destructive action asks first (static/js/nrtd.js).
+    dialog = page.get_by_role("dialog", name="Are you sure?")
+    expect(dialog).to_contain_text("Deactivate Ana Pérez?")
+    dialog.get_by_role("button", name="Deactivate").click()
     expect(
         page.get_by_text("Ana Pérez can no longer enter Alphaland; what they did stays in its history.")
     ).to_be_visible()
