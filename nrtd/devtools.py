@@ -38,6 +38,8 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NRTD_DATA_DIR", BASE_DIR / ".data"))
 APP_ROLE = "nrtd_app"
 OWNER_ROLE = "nrtd_owner"
+# Reads everything for pg_dump (docs/operations.md): pg_read_all_data and BYPASSRLS, nothing else.
+BACKUP_ROLE = "nrtd_backup"
 DATABASE_NAME = os.environ.get("NRTD_DATABASE_NAME", "nrtd")
 # Benchmarks seed their own database; sessions benchmarking at once on one server each name theirs.
 BENCH_DATABASE_NAME = os.environ.get("NRTD_BENCH_DATABASE_NAME", "nrtd_bench")
@@ -51,7 +53,7 @@ def _secrets() -> dict[str, str]:
     path = DATA_DIR / "secrets.json"
     values = json.loads(path.read_text()) if path.exists() else {}
     changed = False
-    for key in ("app_password", "owner_password"):
+    for key in ("app_password", "owner_password", "backup_password"):
         if key not in values:
             values[key] = secrets.token_urlsafe(24)
             changed = True
@@ -90,6 +92,7 @@ def ensure_roles(admin_url: str, database: str = DATABASE_NAME) -> dict[str, str
                     verb, sql.Identifier(role), extra, sql.Literal(password)
                 )
             )
+        ensure_backup_role(admin, values["backup_password"])
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             admin.execute(
                 sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(OWNER_ROLE))
@@ -97,7 +100,25 @@ def ensure_roles(admin_url: str, database: str = DATABASE_NAME) -> dict[str, str
         return {
             "DATABASE_URL": _url_for(admin, APP_ROLE, values["app_password"], database),
             "DATABASE_OWNER_URL": _url_for(admin, OWNER_ROLE, values["owner_password"], database),
+            "DATABASE_BACKUP_URL": _url_for(admin, BACKUP_ROLE, values["backup_password"], database),
         }
+
+
+def ensure_backup_role(admin: psycopg.Connection, password: str) -> None:
+    """Create (or refresh) the backup role: reads every table, row-level security bypassed for it alone.
+
+    Not superuser, owns nothing, writes nothing: ``pg_read_all_data`` (PostgreSQL 14+) gives
+    SELECT on every table and sequence, BYPASSRLS lets pg_dump read every State's rows (as the
+    owner it fails: the tables FORCE row-level security). docker/initdb.sh creates the same.
+    """
+    exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [BACKUP_ROLE]).fetchone()
+    verb = sql.SQL("ALTER") if exists else sql.SQL("CREATE")
+    admin.execute(
+        sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS PASSWORD {}").format(
+            verb, sql.Identifier(BACKUP_ROLE), sql.Literal(password)
+        )
+    )
+    admin.execute(sql.SQL("GRANT pg_read_all_data TO {}").format(sql.Identifier(BACKUP_ROLE)))
 
 
 def _forget_dead_handles(folder: Path) -> None:
@@ -136,7 +157,8 @@ def prepare_database(database: str = DATABASE_NAME) -> tuple[dict[str, str], obj
         if not os.environ.get("DATABASE_OWNER_URL"):
             sys.exit("DATABASE_URL is an ordinary role: set DATABASE_OWNER_URL to the role that owns the tables.")
         return {}, None
-    return ensure_roles(url, database), server
+    # The superuser stays at hand for what needs one (manage.py restore: docs/operations.md).
+    return {**ensure_roles(url, database), "DATABASE_ADMIN_URL": url}, server
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
