@@ -146,7 +146,9 @@ def seed(records: int = 100_000, *, slug: str = SLUG) -> State:
     for start in range(0, records, BATCH):
         with state_context(state):
             _insert(state, entities, range(start, min(start + BATCH, records)), corpus, rng)
-        print(f"seeded {min(start + BATCH, records)}/{records} ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+        print(
+            f"seeded {min(start + BATCH, records)}/{records} ({time.perf_counter() - started:.0f} s)", file=sys.stderr
+        )
     with state_context(state), connection.cursor() as cursor:
         # A fifth of them changed once: an "updated" entry in their history as well.
         cursor.execute(
