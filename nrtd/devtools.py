@@ -12,7 +12,9 @@ Where the database comes from:
 1. ``DATABASE_URL`` names a superuser (as on a development machine with a local PostgreSQL):
    the two roles the application needs are created there — ``nrtd_owner``, which owns the
    tables and runs migrations, and ``nrtd_app``, which the application connects as (not
-   superuser, not BYPASSRLS, not the owner) — with passwords kept in ``.data/secrets.json``.
+   superuser, not BYPASSRLS, not the owner) — with passwords kept in ``.data/secrets.json``;
+   and ``nrtd_backup`` for ``manage.py backup`` (docs/operations.md). The superuser's URL is
+   passed on as ``DATABASE_ADMIN_URL`` (``manage.py restore``).
 2. ``DATABASE_URL`` names an ordinary role: it is used as the application role, and
    ``DATABASE_OWNER_URL`` must name the owner role (production-like).
 3. No ``DATABASE_URL``: an embedded PostgreSQL (the pgserver package) is started in
