@@ -158,6 +158,7 @@ def seed(records: int = 100_000, *, slug: str = SLUG) -> State:
         )
     with connections["owner"].cursor() as cursor:
         cursor.execute("VACUUM ANALYZE recommendations_recommendation")
+        cursor.execute("VACUUM ANALYZE nrtd_history")
     with cross_state_access():
         State.objects.filter(pk=state.pk).update(name=f"Bench big State {records}")
         return State.objects.get(pk=state.pk)

@@ -183,21 +183,21 @@ def _json(value) -> dict:
     return value if isinstance(value, dict) else json.loads(value)
 
 
-def _select_chunks(cursor, table: str, state_id: int, alias: str = "t"):
-    """Every row of ``table`` of the State as a dict, ``CHUNK`` rows a query, in id order (keyset)."""
+def _select_chunks(table: str, state_id: int, alias: str = "t") -> Iterator[list[dict]]:
+    """Every row of ``table`` of the State as a dict, in id order, ``CHUNK`` rows at a time.
+
+    One query through a server-side cursor (inside the export's transaction): rows stream from
+    PostgreSQL as they are read, and the query is planned once (keyset pages re-scan the State's
+    rows of an index that does not lead with the id, each page).
+    """
     quote = connection.ops.quote_name
-    last = 0
-    while True:
+    with connection.chunked_cursor() as cursor:
         cursor.execute(
-            f"SELECT {alias}.id, to_jsonb({alias}) FROM {quote(table)} {alias}"
-            f" WHERE {alias}.state_id = %s AND {alias}.id > %s ORDER BY {alias}.id LIMIT %s",
-            [state_id, last, CHUNK],
+            f"SELECT to_jsonb({alias}) FROM {quote(table)} {alias} WHERE {alias}.state_id = %s ORDER BY {alias}.id",
+            [state_id],
         )
-        rows = cursor.fetchall()
-        if not rows:
-            return
-        last = rows[-1][0]
-        yield [_json(value) for _id, value in rows]
+        while rows := cursor.fetchmany(CHUNK):
+            yield [_json(value) for (value,) in rows]
 
 
 def _line(row: dict) -> bytes:
@@ -311,7 +311,7 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
             stored: list[dict] = []
             counts[table] = 0
             with _Member(archive, f"tables/{table}.jsonl", checksums) as member:
-                for chunk in _select_chunks(cursor, table, state.pk):
+                for chunk in _select_chunks(table, state.pk):
                     for row in chunk:
                         row.pop("state_id", None)
                         encoded = _encode(
@@ -339,7 +339,7 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
                 files.append({**item, "member": member_name})
         context_ids: set[str] = set()
         with _Member(archive, "history.jsonl", checksums) as member:
-            for chunk in _select_chunks(cursor, HISTORY_TABLE, state.pk, alias="h"):
+            for chunk in _select_chunks(HISTORY_TABLE, state.pk, alias="h"):
                 for entry in chunk:
                     entry.pop("state_id", None)
                     # Who made the change travels by e-mail, as every reference to a person.
