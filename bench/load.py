@@ -4,7 +4,8 @@
    portal on; seeded once, reused) and 20 people of it (observers, signed in: their sessions
    are written to the session table as a sign-in writes them).
 2. Starts gunicorn as docker-compose runs it (``nrtd.wsgi``, 4 sync workers, timeout 60), with
-   the production-like settings of the other benches: persistent database connections, the
+   the production-like settings of the other benches (``--threads N``: gthread workers of N
+   threads instead): persistent database connections, the
    anonymous-page cache and the rate limits' counters in Redis (``BENCH_REDIS_URL``, emptied
    first), DEBUG off. The rate limits are the configured ones with ``--rate-limits``; by default
    they are off (``NRTD_RATE_SEARCH=0``, ``NRTD_RATE_API=0``), since every client comes from
@@ -134,7 +135,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(port: int, *, rate_limits: bool) -> subprocess.Popen:
+def start_gunicorn(port: int, *, rate_limits: bool, threads: int) -> subprocess.Popen:
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -158,6 +159,7 @@ def start_gunicorn(port: int, *, rate_limits: bool) -> subprocess.Popen:
             "60",
             "--log-level",
             "warning",
+            *(["--worker-class", "gthread", "--threads", str(threads)] if threads > 1 else []),
         ],
         env=env,
         cwd=ROOT,
@@ -306,6 +308,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--rate-limits", action="store_true", help="Keep the configured rate limits on")
+    parser.add_argument("--threads", type=int, default=1, help="gunicorn gthread threads a worker (1: sync workers)")
     args = parser.parse_args()
 
     state = bigstate.seed(args.records)
@@ -314,7 +317,7 @@ def main() -> None:
     connection.close()
     redis.Redis.from_url(REDIS_URL).flushdb()
     port = free_port()
-    server = start_gunicorn(port, rate_limits=args.rate_limits)
+    server = start_gunicorn(port, rate_limits=args.rate_limits, threads=args.threads)
     try:
         asyncio.run(wait_until_up(port))
         load_before = os.getloadavg()
@@ -329,6 +332,7 @@ def main() -> None:
                 "clients": args.clients,
                 "records": args.records,
                 "rate_limits": args.rate_limits,
+                "threads": args.threads,
                 **result,
                 "load_average_before": [round(value, 2) for value in load_before],
                 "load_average_after": [round(value, 2) for value in load_after],
