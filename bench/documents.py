@@ -15,6 +15,7 @@ Needs no database. Prints one JSON line. Run: python -m nrtd.devtools bench benc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -28,9 +29,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrtd.settings")
 django.setup()
 
-from imports.parsers.docx_text import extract_docx_text  # noqa: E402
 from imports.parsers.document_limits import DocumentRefused  # noqa: E402
 from imports.parsers.document_reader import read_document_bytes  # noqa: E402
+from imports.parsers.docx_text import extract_docx_text  # noqa: E402
 from imports.parsers.pdf_text import extract_pdf_text  # noqa: E402
 from imports.parsers.upr_report import iter_upr_report  # noqa: E402
 from tests.imports.documents import SAMPLES, hostile  # noqa: E402
@@ -41,20 +42,16 @@ REPORT = SAMPLES / "upr34-slovenia-wg-report-A-HRC-43-15.pdf"
 def timed(work) -> float:
     """Seconds of ``work()``; a DocumentRefused is the expected end of a hostile file."""
     started = time.perf_counter()
-    try:
+    with contextlib.suppress(DocumentRefused):
         work()
-    except DocumentRefused:
-        pass
     return round(time.perf_counter() - started, 3)
 
 
 def peak_mb(work) -> float:
     """Peak Python memory (MB) of ``work()``, measured apart (tracing slows Python down)."""
     tracemalloc.start()
-    try:
+    with contextlib.suppress(DocumentRefused):
         work()
-    except DocumentRefused:
-        pass
     peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
     tracemalloc.stop()
     return round(peak, 1)

@@ -154,7 +154,7 @@ def test_file_over_the_size_limit_refused() -> None:
 
 
 def test_time_budget_enforced() -> None:
-    refusal, figures = refusal_of(REPORT.read_bytes, DocumentLimits(max_seconds=0.05))
+    refusal, _figures = refusal_of(REPORT.read_bytes, DocumentLimits(max_seconds=0.05))
     assert refusal.reason == "timeout"
     assert str(refusal) == (
         "Reading the document took longer than the 0.05 seconds allowed; it is too complex or damaged."
