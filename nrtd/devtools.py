@@ -32,10 +32,9 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
-
-from dataclasses import dataclass
 
 import psycopg
 from psycopg import sql
@@ -127,9 +126,7 @@ def ensure_roles(admin_url: str, database: str = DATABASE_NAME, *, tests: bool =
             admin.execute(
                 sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(OWNER_ROLE))
             )
-        return {
-            role.variable: _url_for(admin, role.name, values[_password_key(role.name)], database) for role in roles
-        }
+        return {role.variable: _url_for(admin, role.name, values[_password_key(role.name)], database) for role in roles}
 
 
 def _forget_dead_handles(folder: Path) -> None:

@@ -91,9 +91,7 @@ def apply_row_level_security(using: str) -> list[str]:
                 f"CREATE POLICY {POLICY_NAME} ON {name} USING {POLICY_PREDICATE} WITH CHECK {POLICY_PREDICATE}"
             )
             cursor.execute(f"DROP POLICY IF EXISTS {CROSS_STATE_POLICY} ON {name}")
-            cursor.execute(
-                f"CREATE POLICY {CROSS_STATE_POLICY} ON {name} TO {crossing} USING (true) WITH CHECK (true)"
-            )
+            cursor.execute(f"CREATE POLICY {CROSS_STATE_POLICY} ON {name} TO {crossing} USING (true) WITH CHECK (true)")
     return tables
 
 

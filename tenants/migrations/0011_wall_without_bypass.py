@@ -34,11 +34,11 @@ $$;
 
 CREATE OR REPLACE FUNCTION nrtd_may_cross_states() RETURNS boolean
 LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
-    SELECT pg_has_role(nrtd_invoker(), c.relowner, 'USAGE')
+    SELECT pg_has_role(public.nrtd_invoker(), c.relowner, 'USAGE')
         OR EXISTS (
             SELECT 1 FROM pg_policy p CROSS JOIN LATERAL unnest(p.polroles) AS r(oid)
             WHERE p.polrelid = c.oid AND p.polname = 'nrtd_cross_state' AND r.oid <> 0
-              AND pg_has_role(nrtd_invoker(), r.oid, 'USAGE'))
+              AND pg_has_role(public.nrtd_invoker(), r.oid, 'USAGE'))
     FROM pg_class c WHERE c.oid = 'public.nrtd_history'::regclass
 $$;
 
@@ -46,7 +46,7 @@ CREATE OR REPLACE FUNCTION nrtd_require_state(touched bigint) RETURNS void
 LANGUAGE plpgsql STABLE SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     IF touched IS DISTINCT FROM nullif(current_setting('nrtd.state_id', true), '')::bigint THEN
-        IF NOT nrtd_may_cross_states() THEN
+        IF NOT public.nrtd_may_cross_states() THEN
             RAISE EXCEPTION 'State % is not this transaction''s State', touched
                   USING ERRCODE = 'insufficient_privilege';
         END IF;
