@@ -25,6 +25,8 @@ pytestmark = pytest.mark.django_db
 # A setting that lowered row-level security before issue 17, tried whatever the policies read now.
 OLD_BYPASS = "nrtd.bypass"
 STATE_SETTING = "nrtd.state_id"
+# How an owner's function refuses a State other than the transaction's (nrtd_require_state).
+REFUSED = "is not this transaction's State"
 
 
 def application_database() -> dict:
@@ -105,7 +107,8 @@ def test_the_application_role_can_take_on_no_other_role(planted):
         ) == [(0,)]
         for other in ("platform", "owner"):
             role = settings.DATABASES[other]["USER"]
-            with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+            denied = pytest.raises(errors.InsufficientPrivilege, match="permission denied to set role")
+            with denied, connection.transaction():
                 connection.execute("SELECT set_config('role', %s, true)", [role])
 
 
@@ -168,9 +171,9 @@ def test_the_search_functions_refuse_another_states_rows(planted):
             enter(connection, state_id)
             set_everything(connection, value="on", local=True)
             for ids in ([theirs], [ours, theirs]):
-                with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+                with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
                     connection.execute("SELECT nrtd_search_refresh(%s::bigint[])", [ids])
-            with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+            with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
                 connection.execute("SELECT nrtd_search_bump(%s::bigint[])", [[b.pk]])
         assert rows(connection, "SELECT count(*) FROM recommendations_searchdoc WHERE id = %s", [theirs]) == [(1,)]
         assert rows(connection, "SELECT version FROM recommendations_searchversion WHERE state_id = %s", [b.pk]) == (
@@ -193,7 +196,13 @@ def test_the_search_functions_read_our_tables_not_the_callers_temporary_ones(pla
             [a.pk],
         )
         connection.execute("UPDATE pg_temp.recommendations_recommendation SET id = %s", [theirs])
-        with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+        # Readable by the function's owner, so that only the search path can keep it out.
+        connection.execute(
+            sql.SQL("GRANT ALL ON pg_temp.recommendations_recommendation TO {}").format(
+                sql.Identifier(settings.DATABASES["owner"]["USER"])
+            )
+        )
+        with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
             connection.execute("SELECT nrtd_search_refresh(%s::bigint[])", [[theirs]])
 
 
@@ -206,9 +215,9 @@ def test_purging_history_refuses_another_state(planted):
         # The State's row has no row-level security (every page reads it); its foreign keys are
         # checked at commit, which never comes here.
         connection.execute("DELETE FROM tenants_state WHERE id = %s", [b.pk])
-        with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+        with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
             connection.execute("SELECT nrtd_purge_state_history(%s)", [b.pk])
-        with pytest.raises(errors.InsufficientPrivilege), connection.transaction():
+        with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
             connection.execute("SELECT nrtd_purge_state_history(%s)", [b.pk + 1_000_000])
 
 
