@@ -93,11 +93,13 @@ def state_suspend(*, state: State, actor: User | None, reason: str) -> State:
 
     Side effects: an audit entry (who, why). StateStatusError unless the State is active.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status != State.Status.ACTIVE:
-        raise StateStatusError(state.status)
-    state.status = State.Status.SUSPENDED
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status != State.Status.ACTIVE:
+            raise StateStatusError(state.status)
+        state.status = State.Status.SUSPENDED
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.SUSPEND, reason=reason)
     return state
 
@@ -108,11 +110,13 @@ def state_resume(*, state: State, actor: User | None, reason: str = "") -> State
 
     Side effects: an audit entry. StateStatusError unless it is suspended or archived.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status not in (State.Status.SUSPENDED, State.Status.ARCHIVED):
-        raise StateStatusError(state.status)
-    state.status = State.Status.ACTIVE
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status not in (State.Status.SUSPENDED, State.Status.ARCHIVED):
+            raise StateStatusError(state.status)
+        state.status = State.Status.ACTIVE
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.RESUME, reason=reason)
     return state
 
@@ -124,11 +128,13 @@ def state_archive(*, state: State, actor: User | None, reason: str) -> State:
 
     Side effects: an audit entry (who, why). StateStatusError if it is archived already.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status not in (State.Status.ACTIVE, State.Status.SUSPENDED):
-        raise StateStatusError(state.status)
-    state.status = State.Status.ARCHIVED
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status not in (State.Status.ACTIVE, State.Status.SUSPENDED):
+            raise StateStatusError(state.status)
+        state.status = State.Status.ARCHIVED
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.ARCHIVE, reason=reason)
     return state
 
@@ -164,8 +170,8 @@ def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason:
     State must be archived (StateStatusError otherwise).
 
     Side effects, in one transaction under ``cross_state_access`` (the platform's connection,
-    which the lock on the State's row, the deletions and the audit entry all share): every row of every State-owned
-    table (those with ``state_id``, tenants.rls) is deleted, then the State; its history in
+    which the lock on the State's row, the deletions and the audit entry share): every row of
+    every State-owned table (those with ``state_id``, tenants.rls) is deleted, then the State; its history in
     ``nrtd_history`` is removed by the owner's function ``nrtd_purge_state_history`` (migration
     tenants 0005); an audit entry ``delete`` remains (no foreign key to the State) with its name,
     slug, ISO code and the number of rows deleted per table. People's accounts stay (they may
@@ -224,11 +230,11 @@ def support_start(*, state: State, actor: User, reason: str) -> SupportSession:
         raise PermissionError("Only platform administrators enter support mode")
     if not reason.strip():
         raise ValueError("A reason is required")
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status != State.Status.ACTIVE:
-        raise StateStatusError(state.status)
     now = timezone.now()
     with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status != State.Status.ACTIVE:
+            raise StateStatusError(state.status)
         active_support_sessions(actor).update(ended_at=now)
         session = SupportSession.objects.create(
             state=state, user=actor, user_email=actor.email, reason=reason.strip(), started_at=now

@@ -10,6 +10,11 @@ row-level security enabled and forced, and two policies:
   works through, on the platform's own connection; no setting the application's role can change
   opens it.
 
+The States' own table (``tenants_state``) has no ``state_id``: every page reads it (the State
+middleware finds a State by its address before any State is entered), so everyone may read and
+insert States, but a State's row is updated or deleted only inside its own context, or across
+States (``STATE_TABLE_POLICIES``).
+
 Applying them to every such table, rather than in each migration, means a new State-owned model
 cannot be forgotten; tests/tenants/test_rls.py checks the catalogue, tests/tenants/test_wall.py
 the wall against SQL run as the application's role.
@@ -25,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-from tenants.history import HISTORY_TABLE, install_history_triggers
+from tenants.history import HISTORY_TABLE, STATE_TABLE, install_history_triggers
 
 POLICY_NAME = "nrtd_state_isolation"
 CROSS_STATE_POLICY = "nrtd_cross_state"
@@ -56,6 +61,17 @@ def cross_state_roles(using: str) -> list[str]:
     return roles
 
 
+# The States' own table (STATE_TABLE): read and created by anyone; changed only by its own State
+# or across States.
+STATE_OWN_PREDICATE = "(id = nullif(current_setting('nrtd.state_id', true), '')::bigint)"
+STATE_TABLE_POLICIES = {
+    "nrtd_state_read": "FOR SELECT USING (true)",
+    "nrtd_state_create": "FOR INSERT WITH CHECK (true)",
+    "nrtd_state_update": f"FOR UPDATE USING {STATE_OWN_PREDICATE} WITH CHECK {STATE_OWN_PREDICATE}",
+    "nrtd_state_delete": f"FOR DELETE USING {STATE_OWN_PREDICATE}",
+}
+
+
 def state_owned_tables(using: str = "default") -> list[str]:
     """Every ordinary table in the current schema that has a ``state_id`` column (DERIVED_TABLES aside)."""
     with connections[using].cursor() as cursor:
@@ -76,7 +92,7 @@ def state_owned_tables(using: str = "default") -> list[str]:
 
 
 def apply_row_level_security(using: str) -> list[str]:
-    """Enable, force and (re)create the isolation policy on every State-owned table."""
+    """Enable, force and (re)create the policies on every State-owned table and the States' own."""
     connection = connections[using]
     quote = connection.ops.quote_name
     tables = state_owned_tables(using)
@@ -92,6 +108,15 @@ def apply_row_level_security(using: str) -> list[str]:
             )
             cursor.execute(f"DROP POLICY IF EXISTS {CROSS_STATE_POLICY} ON {name}")
             cursor.execute(f"CREATE POLICY {CROSS_STATE_POLICY} ON {name} TO {crossing} USING (true) WITH CHECK (true)")
+        name = quote(STATE_TABLE)
+        cursor.execute(f"ALTER TABLE {name} ENABLE ROW LEVEL SECURITY")
+        cursor.execute(f"ALTER TABLE {name} FORCE ROW LEVEL SECURITY")
+        for policy, definition in {
+            **STATE_TABLE_POLICIES,
+            CROSS_STATE_POLICY: f"TO {crossing} USING (true) WITH CHECK (true)",
+        }.items():
+            cursor.execute(f"DROP POLICY IF EXISTS {policy} ON {name}")
+            cursor.execute(f"CREATE POLICY {policy} ON {name} {definition}")
     return tables
 
 

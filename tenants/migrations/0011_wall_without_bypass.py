@@ -16,8 +16,8 @@ transaction's:
   may cross States (the console deletes States as the platform role).
 - ``nrtd_record_state_history`` and ``nrtd_refuse_vocabulary_in_use`` (triggers) see every row
   as the owner instead of setting the bypass; the second becomes SECURITY DEFINER, answering
-  only whether an entry is in use. The first records the change of a State's row (the State
-  table has no row-level security: every page reads it).
+  only whether an entry is in use. The first records the change of a State's row, which
+  row-level security lets the application change only inside that State's context (tenants.rls).
 
 Every SECURITY DEFINER function now names ``pg_temp`` last in its search path, so that a
 temporary table of the caller's cannot stand in for one of ours.

@@ -160,6 +160,27 @@ def test_no_setting_lets_a_write_reach_another_state(planted):
             )
 
 
+@pytest.mark.parametrize("inside", ["no-state", "state-a"])
+def test_a_states_own_row_changes_only_inside_its_own_context(planted, inside):
+    """Every page reads the States' table; only a State's own context (or the platform) changes its row."""
+    a, b = planted.a.state, planted.b.state
+    with as_application() as connection:
+        enter(connection, a.pk if inside == "state-a" else None)
+        set_everything(connection, value="on", local=True)
+        assert rows(connection, "SELECT count(*) FROM tenants_state WHERE id IN (%s, %s)", [a.pk, b.pk]) == [(2,)]
+        for statement in (
+            "UPDATE tenants_state SET status = 'archived', require_two_factor = false WHERE id = %s RETURNING id",
+            "SELECT id FROM tenants_state WHERE id = %s FOR UPDATE",
+            "DELETE FROM tenants_state WHERE id = %s RETURNING id",
+        ):
+            assert rows(connection, statement, [b.pk]) == [], statement
+        # Moving one's own row onto another id is refused by the policy's check.
+        if inside == "state-a":
+            assert rows(connection, "UPDATE tenants_state SET portal_enabled = true WHERE id = %s RETURNING id", [a.pk])
+            with pytest.raises(errors.InsufficientPrivilege, match="row-level security"), connection.transaction():
+                connection.execute("UPDATE tenants_state SET id = %s WHERE id = %s", [b.pk + 1_000_000, a.pk])
+
+
 def test_the_search_functions_refuse_another_states_rows(planted):
     """nrtd_search_refresh deleted another State's search documents, nrtd_search_bump raised its version."""
     a, b = planted.a.state, planted.b.state
@@ -212,9 +233,9 @@ def test_purging_history_refuses_another_state(planted):
     with as_application() as connection:
         enter(connection, a.pk)
         set_everything(connection, value="on", local=True)
-        # The State's row has no row-level security (every page reads it); its foreign keys are
-        # checked at commit, which never comes here.
-        connection.execute("DELETE FROM tenants_state WHERE id = %s", [b.pk])
+        # Deleting State B's row first is refused too (0 rows), and the purge is refused before
+        # it looks whether B still exists.
+        assert rows(connection, "DELETE FROM tenants_state WHERE id = %s RETURNING id", [b.pk]) == []
         with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
             connection.execute("SELECT nrtd_purge_state_history(%s)", [b.pk])
         with pytest.raises(errors.InsufficientPrivilege, match=REFUSED), connection.transaction():
