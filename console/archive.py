@@ -42,7 +42,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models
 from django.utils import timezone
 
 from console.models import PlatformAuditEntry
@@ -63,7 +63,7 @@ from recommendations.models import (
 from tenants.history import HISTORY_TABLE, STATE_TABLE
 from tenants.models import State, User
 from tenants.rls import state_owned_tables
-from tenants.scoping import cross_state_access
+from tenants.scoping import cross_state_access, current_connection
 
 FORMAT = "nrtd-state-archive"
 FORMAT_VERSION = 1
@@ -190,6 +190,7 @@ def _select_chunks(table: str, state_id: int, alias: str = "t") -> Iterator[list
     PostgreSQL as they are read, and the query is planned once (keyset pages re-scan the State's
     rows of an index that does not lead with the id, each page).
     """
+    connection = current_connection()
     quote = connection.ops.quote_name
     with connection.chunked_cursor() as cursor:
         cursor.execute(
@@ -226,7 +227,7 @@ class _Member:
 
 def _user_ids(cursor, state_id: int, tables: list[str], references: dict[str, list[Reference]]) -> set[int]:
     """The people the State's rows and history refer to, found by the database (not in memory)."""
-    quote = connection.ops.quote_name
+    quote = current_connection().ops.quote_name
     found: set[int] = set()
     for table in tables:
         for ref in references[table]:
@@ -294,9 +295,8 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
     missing_files: list[str] = []
     history_count = 0
     with (
-        transaction.atomic(),
         cross_state_access(),
-        connection.cursor() as cursor,
+        current_connection().cursor() as cursor,
         zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive,
     ):
         state = State.objects.get(pk=state.pk)
@@ -494,7 +494,7 @@ def _table_order(tables: list[str], references: dict[str, list[Reference]]) -> l
     return ordered
 
 
-@transaction.atomic
+@cross_state_access()
 def state_import(
     *,
     fileobj: BinaryIO,
@@ -504,7 +504,8 @@ def state_import(
     actor: User | None = None,
     max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
 ) -> State:
-    """Create a new State from an archive of ``state_export``, with nothing lost. One transaction.
+    """Create a new State from an archive of ``state_export``, with nothing lost. One transaction,
+    on the platform's connection (``cross_state_access``): the new State and its rows together.
 
     ``slug`` is required; ``name`` and ``iso3`` default to the archive's. An existing slug or ISO
     code is refused (give ``iso3`` to import a copy into the installation it came from).
@@ -560,6 +561,7 @@ def _import(
 
     # First pass, nothing written: columns and vocabularies checked, and the old ids of every row
     # and every row history remembers collected (new ids are given in their order).
+    connection = current_connection()
     quote = connection.ops.quote_name
     generated: dict[str, set[str]] = {}
     old_ids: dict[str, set[int]] = defaultdict(set)
@@ -629,7 +631,6 @@ def _import(
     history_written = 0
     try:
         with (
-            cross_state_access(),
             pghistory.context(**{"import": "state_import", "archive": source.get("slug", "")}),
             connection.cursor() as cursor,
         ):

@@ -45,7 +45,8 @@ DUMP = "database.dump"
 MEDIA = "media.tar.gz"
 BROKER = "broker.jsonl"
 OWNER_ROLE = "nrtd_owner"
-APP_ROLE = "nrtd_app"
+# The roles the dump grants privileges to: they must exist where it is restored.
+SITE_ROLES = ("nrtd_owner", "nrtd_app", "nrtd_platform")
 
 
 class BackupError(Exception):
@@ -245,8 +246,8 @@ def restore(
 ) -> dict:
     """Restore the backup ``folder`` into the new (or empty) database ``database``; return a report.
 
-    ``admin_url`` names a superuser of the target server; the roles ``nrtd_owner`` and
-    ``nrtd_app`` must exist there (``nrtd.devtools.ensure_roles``, docker/initdb.sh). The stored
+    ``admin_url`` names a superuser of the target server; the roles ``SITE_ROLES`` must exist
+    there (``nrtd.devtools.ensure_roles``, docker/initdb.sh). The stored
     files go into ``media_root`` (which must be empty), the broker's keys into ``broker_url``'s
     Redis database. BackupError when anything does not match.
     """
@@ -261,7 +262,7 @@ def restore(
             raise BackupError("A restore needs a superuser of the target server (--admin-url)")
         missing = [
             role
-            for role in (OWNER_ROLE, APP_ROLE)
+            for role in SITE_ROLES
             if not admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
         ]
         if missing:
