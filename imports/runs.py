@@ -124,10 +124,7 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
     except DatabaseError as error:
         # Rolled back whole; the job says so, with PostgreSQL's reason (its first line).
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        connection = connections[DEFAULT_DB_ALIAS]
-        if isinstance(error, OperationalError | InterfaceError) and (
-            connection.connection is None or not connection.is_usable()
-        ):
+        if connection_lost(error):
             failure = _(
                 "The connection to the database was lost during the import (%(reason)s), and nothing was "
                 "saved. Start it again."
@@ -157,6 +154,19 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
             summary=summary,
         )
         return ImportJob.objects.get(pk=job_id)
+
+
+# PostgreSQL's codes for a session it ended: terminated by an administrator, the server shutting
+# down or crashed, the server starting.
+LOST_CONNECTION_CODES = {"57P01", "57P02", "57P03"}
+
+
+def connection_lost(error: DatabaseError) -> bool:
+    """Whether the import failed because its connection died (rather than a refused statement)."""
+    if getattr(error.__cause__, "sqlstate", None) in LOST_CONNECTION_CODES or isinstance(error, InterfaceError):
+        return True
+    raw = connections[DEFAULT_DB_ALIAS].connection
+    return isinstance(error, OperationalError) and (raw is None or raw.closed)
 
 
 def _addendum_done(state: State, job_id: int, fmt: str, outcome: AddendumOutcome) -> ImportJob:

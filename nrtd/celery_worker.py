@@ -12,9 +12,13 @@ stops. (5.6.3 did the ``collect()`` only.) The message is not lost without the r
 in the transport's unacked set and comes back after the visibility timeout, or the job ends on
 its own and acknowledges it.
 
-``Consumer`` below makes that close tolerate its failure, which is all it changes; the rest of
-Celery's restart (reconnecting, with ``broker_connection_max_retries=None``) goes on as usual.
-Remove it once Celery fixes its restart path (tests/faults/test_broker_lost.py tells).
+The same dropped client fails the running job's acknowledgement when the job ends after the
+restart (``Message.ack`` on the old channel: the same AttributeError, in the event loop: the worker
+stops too). ``Consumer`` below gives the transport its client back after ``collect()`` (the old
+channels then reach Redis when it is back, or fail with a connection error, which Celery ignores)
+and makes the close tolerate an AttributeError all the same; nothing else changes, and Celery's
+restart (reconnecting for ever, ``broker_connection_max_retries=None``) goes on as usual. Remove
+it once Celery fixes its restart path (tests/faults/test_broker_lost.py tells).
 
 **The heartbeat.** Each worker writes ``WORKER_HEARTBEAT_KEY`` to the shared cache every
 ``NRTD_WORKER_HEARTBEAT_SECONDS``: its name and the time. ``/readyz`` reads it (a worker that
@@ -40,15 +44,27 @@ WORKER_HEARTBEAT_KEY = "nrtd:worker-heartbeat"
 class Consumer(CeleryConsumer):
     def on_connection_error_after_connected(self, exc):
         connection = self.connection
-        if connection is not None:
-            close = connection.close
+        transport = getattr(connection, "_transport", None)
+        if transport is not None:
+            client = transport.client
+            collect, close = connection.collect, connection.close
+
+            def collect_keeping_client(*args, **kwargs):
+                # The old channels keep a way to Redis: the running job's late acknowledgement,
+                # and the restore at close, reach Redis when it is back (or fail with a
+                # connection error, which Celery ignores) instead of an AttributeError.
+                try:
+                    return collect(*args, **kwargs)
+                finally:
+                    transport.client = client
 
             def close_tolerantly():
                 try:
                     close()
-                except AttributeError:  # the transport's client was dropped by collect()
+                except AttributeError:  # as above, should a channel have lost its way all the same
                     logger.warning("broker connection lost; its unacknowledged messages come back later")
 
+            connection.collect = collect_keeping_client
             connection.close = close_tolerantly
         return super().on_connection_error_after_connected(exc)
 

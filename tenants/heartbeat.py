@@ -91,14 +91,14 @@ def job_fail(model: type[models.Model], state: State, job_id: int, failure: str,
     """Mark the job failed with ``failure`` (on a fresh connection if the job's died); the job as it now is.
 
     ``only_open``: leave alone a job that finished meanwhile."""
-    rows = model.objects.filter(pk=job_id)
-    if only_open:
-        rows = rows.filter(status__in=OPEN)
     values = {"status": FAILED, "failure": failure, "finished_at": timezone.now(), **fields}
     for attempt in (1, 2):
         _connection_fresh()
         try:
             with state_context(state):
+                rows = model.objects.filter(pk=job_id)
+                if only_open:
+                    rows = rows.filter(status__in=OPEN)
                 rows.update(**values)
                 return model.objects.get(pk=job_id)
         except DatabaseError:
@@ -133,9 +133,7 @@ def stale_jobs_fail() -> int:
         with cross_state_access():
             stale = list(
                 model.objects.alias(last=Coalesce("heartbeat_at", "started_at", "created_at"))
-                .filter(
-                    Q(status=RUNNING, last__lt=stale_before) | Q(status=PENDING, created_at__lt=waiting_before)
-                )
+                .filter(Q(status=RUNNING, last__lt=stale_before) | Q(status=PENDING, created_at__lt=waiting_before))
                 .select_related("state")
             )
         for job in stale:

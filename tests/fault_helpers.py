@@ -7,6 +7,7 @@ Each private Redis listens on a free port of its own; nothing here touches the s
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -49,8 +50,8 @@ class PrivateRedis:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.directory)],  # noqa: S607 (Debian's redis-server, on the PATH)
+            [shutil.which("redis-server") or "/usr/bin/redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         wait_for(self.answers, 10, "the private Redis to answer")
@@ -93,8 +94,9 @@ def database_url() -> str:
     return f"postgresql://{quote(config['USER'], safe='')}{password}@{host}{port}/{config['NAME']}"
 
 
-def worker_process(*, queue: str, redis_url: str, media: Path, log: Path, extra_env: dict | None = None,
-                   concurrency: int = 1) -> subprocess.Popen:
+def worker_process(
+    *, queue: str, redis_url: str, media: Path, log: Path, extra_env: dict | None = None, concurrency: int = 1
+) -> subprocess.Popen:
     """The project's Celery worker as production runs it (prefork, heartbeat, gossip and mingle
     on), on ``queue`` of the Redis at ``redis_url``; its log goes to ``log``."""
     env = {
