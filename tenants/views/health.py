@@ -19,7 +19,7 @@ from django.db import connections
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 
-from nrtd.cache import redis_recent_failure
+from nrtd.cache import redis_paused, redis_recent_failure
 from nrtd.celery import app as celery_app
 from nrtd.celery_worker import WORKER_HEARTBEAT_KEY
 
@@ -62,7 +62,7 @@ def _worker() -> str | None:
         return None  # jobs run in the web process (development, tests): no worker to wait for
     beat = cache.get(WORKER_HEARTBEAT_KEY)
     if not beat:
-        return "no heartbeat"
+        return "unknown (no cache)" if redis_paused() else "no heartbeat"
     age = time.time() - beat["at"]
     if age > settings.NRTD_WORKER_HEARTBEAT_SECONDS * 3:
         return f"no heartbeat for {int(age)} s"
