@@ -167,7 +167,8 @@ for _alias, _config in DATABASES.items():
     _config["CONN_HEALTH_CHECKS"] = True
     _config["OPTIONS"].setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5))
     if os.environ.get("NRTD_PROCESS") == "web" and NRTD_WEB_STATEMENT_TIMEOUT and _alias == "default":
-        _config["OPTIONS"]["options"] = f"-c statement_timeout={NRTD_WEB_STATEMENT_TIMEOUT}"
+        _options = _config["OPTIONS"].get("options", "")
+        _config["OPTIONS"]["options"] = f"{_options} -c statement_timeout={NRTD_WEB_STATEMENT_TIMEOUT}".strip()
     _config["TEST"] = {"NAME": envstr("NRTD_TEST_DATABASE_NAME", "test_nrtd")}
 DATABASE_ROUTERS = ["nrtd.db.OwnerMigratesRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
