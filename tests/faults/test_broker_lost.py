@@ -46,12 +46,19 @@ def upload(committed, tmp_path, media, name, count):
     return job
 
 
-def test_redis_killed_during_an_import_the_worker_survives(committed, private_redis, private_queue, tmp_path):
+def test_redis_killed_during_an_import_the_worker_survives(
+    committed, private_redis, private_queue, tmp_path, client, settings
+):
     state = committed.a.state
     media = tmp_path / "media"
     log = tmp_path / "worker.log"
+    settings.NRTD_WORKER_HEARTBEAT_SECONDS = 1
     # As docker-compose runs it: four children, heartbeat, gossip and mingle.
-    worker = worker_process(queue=private_queue, redis_url=private_redis.url, media=media, log=log, concurrency=4)
+    worker = worker_process(
+        queue=private_queue, redis_url=private_redis.url, media=media, log=log, concurrency=4,
+        extra_env={"NRTD_WORKER_HEARTBEAT_SECONDS": "1"},
+    )  # fmt: skip
+    caches = {"default": {"BACKEND": "nrtd.cache.ResilientRedisCache", "LOCATION": private_redis.url}}
     try:
         job = upload(committed, tmp_path, media, "first.json", RECORDS)
         progress = RedisCache(private_redis.url, {})
@@ -69,6 +76,11 @@ def test_redis_killed_during_an_import_the_worker_survives(committed, private_re
         second = upload(committed, tmp_path, media, "second.json", 10)
         wait_for(lambda: job_status(state, second) == ImportJob.Status.SUCCEEDED, 120, "the second job", every=0.5)
         assert worker.poll() is None, log.read_text()
+        # Its heartbeat, on /readyz: there while it runs, missed once it stopped.
+        with override_settings(CACHES=caches):
+            assert client.get("/readyz").json() == {"status": "ok"}
+            worker_stop(worker)
+            wait_for(lambda: "worker" in client.get("/readyz").json().get("failing", {}), 10, "the heartbeat missed")
     finally:
         worker_stop(worker)
     text = log.read_text()
