@@ -22,6 +22,7 @@ Where the database comes from:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -163,7 +164,9 @@ def run() -> None:
     ]  # fmt: skip
 
     def start_worker() -> subprocess.Popen:
-        return subprocess.Popen(worker_command, env=env, cwd=BASE_DIR)
+        # A process group of its own: should the worker die, its children (the embedded beat
+        # among them) are ended with it before another starts, never left running twice.
+        return subprocess.Popen(worker_command, env=env, cwd=BASE_DIR, start_new_session=True)
 
     worker = start_worker()
     web = subprocess.Popen(
@@ -179,6 +182,8 @@ def run() -> None:
         while web.poll() is None:
             if worker.poll() is not None:
                 say(f"the worker stopped (exit {worker.returncode}); starting it again in {WORKER_RESTART_DELAY} s")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(worker.pid, signal.SIGKILL)  # what is left of it
                 time.sleep(WORKER_RESTART_DELAY)
                 worker = start_worker()
             time.sleep(1)
@@ -194,6 +199,8 @@ def run() -> None:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)  # its children, should any be left
         del server
 
 

@@ -59,7 +59,9 @@ def _broker() -> str | None:
 
 def _worker() -> str | None:
     if celery_app.conf.task_always_eager:
-        return None  # jobs run in the web process (development, tests): no worker to wait for
+        return None  # jobs run in the web process (tests): no worker to wait for
+    if getattr(cache, "ping", None) is None:
+        return None  # a cache of this process only (development without REDIS_URL): nothing to see
     beat = cache.get(WORKER_HEARTBEAT_KEY)
     if not beat:
         return "unknown (no cache)" if redis_paused() else "no heartbeat"
