@@ -7,6 +7,7 @@ import os
 import signal
 import time
 
+import psycopg
 import pytest
 from django.db import connections
 from django.test import override_settings
@@ -18,7 +19,7 @@ from imports.services import import_job_restart
 from recommendations.models import Recommendation
 from tenants.heartbeat import stale_jobs_fail
 from tenants.scoping import state_context
-from tests.fault_helpers import wait_for, worker_process, worker_stop
+from tests.fault_helpers import database_url, wait_for, worker_process, worker_stop
 from tests.faults.test_broker_lost import RECORDS, job_status, upload
 
 pytestmark = pytest.mark.broker
@@ -46,14 +47,13 @@ def test_database_connection_terminated_during_an_import(committed, private_redi
         job = upload(committed, tmp_path, media, "first.json", RECORDS)
         wait_for(progress_at_least(private_redis, job, 1000), 90, "the first batch")
         # The import's backend: the one whose transaction has written (the heartbeat's are short),
-        # terminated by the application's role, whose backend it is.
-        with connections["default"].cursor() as cursor:
-            cursor.execute(
+        # terminated over a connection of the worker's own role, whose backend it is.
+        with psycopg.connect(database_url(), autocommit=True) as admin:
+            terminated = admin.execute(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
                 " AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL"
-            )
-            assert cursor.fetchall() == [(True,)]
-        connections["default"].close()
+            ).fetchall()
+        assert terminated == [(True,)]
         wait_for(lambda: job_status(state, job) == ImportJob.Status.FAILED, 60, "the job to fail", every=0.5)
         assert "connection to the database was lost" in job.failure, job.failure
         assert nothing_imported(state)
