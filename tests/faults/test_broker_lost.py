@@ -60,7 +60,8 @@ def test_redis_killed_during_an_import_the_worker_survives(
     )  # fmt: skip
     caches = {"default": {"BACKEND": "nrtd.cache.ResilientRedisCache", "LOCATION": private_redis.url}}
     try:
-        job = upload(committed, tmp_path, media, "first.json", RECORDS)
+        # Long enough to run on after the reconnection (a few seconds), whatever the machine's load.
+        job = upload(committed, tmp_path, media, "first.json", 2 * RECORDS)
         progress = RedisCache(private_redis.url, {})
         wait_for(lambda: (progress.get(progress_key(job.pk)) or 0) >= 1000, 90, "the first batch")
         # Gone for a few seconds: the worker reconnects while the job still runs, and the job

@@ -74,25 +74,27 @@ def test_a_worker_killed_whole_has_its_job_failed_by_the_sweep(
 ):
     state = committed.a.state
     media, log = tmp_path / "media", tmp_path / "worker.log"
-    settings.NRTD_JOB_STALE_SECONDS = 4
+    settings.NRTD_JOB_STALE_SECONDS = 2
     worker = worker_process(
         queue=private_queue, redis_url=private_redis.url, media=media, log=log,
-        extra_env={"NRTD_JOB_HEARTBEAT_SECONDS": "0.5"},
+        extra_env={"NRTD_JOB_HEARTBEAT_SECONDS": "0.25"},
     )  # fmt: skip
     try:
-        job = upload(committed, tmp_path, media, "first.json", RECORDS)
+        # Long enough to be still running after the threshold has passed once.
+        job = upload(committed, tmp_path, media, "first.json", 2 * RECORDS)
         wait_for(progress_at_least(private_redis, job, 1000), 90, "the first batch")
         # Alive: its heartbeat keeps it running through a sweep longer than the threshold.
-        time.sleep(settings.NRTD_JOB_STALE_SECONDS + 1)
+        time.sleep(settings.NRTD_JOB_STALE_SECONDS + 0.5)
         assert stale_jobs_fail() == 0
         assert job_status(state, job) == ImportJob.Status.RUNNING
-        assert job.heartbeat_at > timezone.now() - timezone.timedelta(seconds=3)
+        assert job.heartbeat_at > timezone.now() - timezone.timedelta(seconds=settings.NRTD_JOB_STALE_SECONDS)
 
         os.killpg(worker.pid, signal.SIGKILL)  # the main process and its child, at once
         worker.wait()
         killed_at = time.monotonic()
         wait_for(lambda: stale_jobs_fail() == 1, 30, "the sweep to fail the job", every=0.5)
         took = time.monotonic() - killed_at
+        print(f"job failed {took:.1f} s after its worker was killed (threshold {settings.NRTD_JOB_STALE_SECONDS} s)")
         assert job_status(state, job) == ImportJob.Status.FAILED
         assert "the worker running it stopped answering" in job.failure, job.failure
         assert nothing_imported(state)
