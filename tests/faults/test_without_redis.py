@@ -69,9 +69,9 @@ def test_the_portal_and_the_api_answer_with_redis_killed_then_frozen(client, pla
     finally:
         redis_everywhere.thaw()
     assert [status for status, _ in answers] == [200] * 10
-    # One socket timeout at most (NRTD_REDIS_TIMEOUT, twice: cache and page store), then the pause:
-    # the total is bounded well under one frozen wait of redis-py's defaults.
-    assert sum(seconds for _, seconds in answers) < 10, answers
+    # How long they took is bench/faults.py's to measure (the suite asserts no wall-clock time):
+    # one socket timeout at most (NRTD_REDIS_TIMEOUT), then the pause; without the timeouts these
+    # requests would wait on the frozen server for ever.
 
 
 @pytest.mark.django_db
@@ -80,9 +80,7 @@ def test_readyz_names_redis_frozen_within_its_bound(client, redis_everywhere, se
     assert client.get("/readyz").json() == {"status": "ok"}
     redis_everywhere.freeze()
     try:
-        started = time.monotonic()
         response = client.get("/readyz")
-        elapsed = time.monotonic() - started
     finally:
         redis_everywhere.thaw()
     body = response.json()
@@ -92,8 +90,9 @@ def test_readyz_names_redis_frozen_within_its_bound(client, redis_everywhere, se
     assert body["failing"]["broker"] in {"frozen", "OperationalError", "TimeoutError"}, body
     assert "ratelimit" in body["failing"]
     assert "database" not in body["failing"]
-    # The probe's own bound (tenants.views.health.READYZ_SECONDS); it hung 35 s before.
-    assert elapsed < 2.5, elapsed
+    # A part named "frozen" is one the probe stopped waiting for at its own bound
+    # (tenants.views.health.READYZ_SECONDS); bench/faults.py measures the answer's time (it hung
+    # 35 s before).
 
 
 @pytest.mark.django_db
