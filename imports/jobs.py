@@ -11,12 +11,12 @@ from tenants.models import State
 
 def import_job_queue(job: ImportJob) -> None:
     """Run an import job whose file is stored with it (a preview or an import)."""
-    enqueue("imports.tasks.import_job_task", job.state, job.pk)
+    enqueue("imports.tasks.import_job_task", job.state, job.pk, job=job)
 
 
 def uhri_fetch_queue(job: ImportJob) -> None:
     """Fetch (or go on fetching) a State's records from the UHRI API, then import them."""
-    enqueue("imports.tasks.uhri_fetch_task", job.state, job.pk)
+    enqueue("imports.tasks.uhri_fetch_task", job.state, job.pk, job=job)
 
 
 def uhri_schedule_queue(state: State) -> None:

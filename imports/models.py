@@ -52,6 +52,8 @@ class ImportJob(StateOwned):
     errors = models.JSONField(_("errors"), default=list, blank=True)
     # Why the whole import failed, when it did (a file that cannot be read at all).
     failure = models.TextField(_("failure"), blank=True)
+    # Written every few seconds while a worker runs the job (tenants.heartbeat).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         db_table = "recommendations_importjob"
@@ -61,6 +63,11 @@ class ImportJob(StateOwned):
 
     def __str__(self) -> str:
         return f"{self.filename} ({self.get_status_display()})"
+
+    @property
+    def job_language(self) -> str | None:
+        """The language of the person who asked for it (tenants.heartbeat writes reasons in it)."""
+        return self.options.get("language")
 
 
 class ColumnMapping(StateOwned):

@@ -30,6 +30,17 @@ def job_resumable(job: ImportJob) -> bool:
     return job.format == UHRI_API_FORMAT and job.status == ImportJob.Status.FAILED
 
 
+def job_restartable(job: ImportJob) -> bool:
+    """An import of an uploaded file that failed (its worker stopped, its database was lost, the
+    broker could not be reached): it can be started again from its stored file."""
+    return job.status == ImportJob.Status.FAILED and job.format != UHRI_API_FORMAT and bool(job.file)
+
+
+@rules.predicate
+def is_restartable(user, job: ImportJob) -> bool:
+    return job_restartable(job)
+
+
 @rules.predicate
 def is_confirmable(user, job: ImportJob) -> bool:
     return job_confirmable(job)
@@ -51,6 +62,7 @@ rules.add_perm("imports.import_recommendations", is_curator)
 # console, the hosting office.
 rules.add_perm("imports.confirm_job", is_curator & is_confirmable)
 rules.add_perm("imports.resume_job", is_curator & is_resumable)
+rules.add_perm("imports.restart_job", is_curator & is_restartable)
 rules.add_perm("imports.preview_again", is_curator & is_previewable_again)
 # The State's scheduled UHRI fetch and the mechanisms it follows (the object is the State).
 rules.add_perm("imports.schedule_uhri", is_curator)

@@ -12,7 +12,7 @@ from typing import BinaryIO
 import pghistory
 from django.conf import settings
 from django.core.cache import cache
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, InterfaceError, OperationalError, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from imports.writer import ANALYZE_AFTER, MAX_ERRORS_KEPT, POSITION_KEYS, Import
 from recommendations.jobs import related_suggest_queue
 from recommendations.models import Country
 from recommendations.vocabularies import VocabularyIndex
+from tenants import heartbeat
 from tenants.models import State
 from tenants.scoping import state_context
 
@@ -48,12 +49,9 @@ def job_mark_running(state: State, job_id: int) -> ImportJob:
 
 
 def job_fail(state: State, job_id: int, failure: str, **fields) -> ImportJob:
-    """Mark a job failed with the message its page shows; return it as it now is."""
-    with state_context(state):
-        ImportJob.objects.filter(pk=job_id).update(
-            status=ImportJob.Status.FAILED, failure=failure, finished_at=timezone.now(), **fields
-        )
-        return ImportJob.objects.get(pk=job_id)
+    """Mark a job failed with the message its page shows; return it as it now is. Written on a
+    fresh connection when the import's died (PostgreSQL restarted, its backend terminated)."""
+    return heartbeat.job_fail(ImportJob, state, job_id, failure, **fields)
 
 
 def import_job_run(*, state: State, job_id: int, fileobj: BinaryIO, options: ParseOptions) -> ImportJob:
@@ -126,7 +124,13 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
     except DatabaseError as error:
         # Rolled back whole; the job says so, with PostgreSQL's reason (its first line).
         reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
-        failure = _("The database refused the import, and nothing was saved: %(reason)s") % {"reason": reason}
+        if connection_lost(error):
+            failure = _(
+                "The connection to the database was lost during the import (%(reason)s), and nothing was "
+                "saved. Start it again."
+            ) % {"reason": reason}
+        else:
+            failure = _("The database refused the import, and nothing was saved: %(reason)s") % {"reason": reason}
         return job_fail(state, job_id, failure, format=fmt, summary=summary)
     outcome = result.as_dict()
     summary.update(tally.as_summary())
@@ -150,6 +154,19 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
             summary=summary,
         )
         return ImportJob.objects.get(pk=job_id)
+
+
+# PostgreSQL's codes for a session it ended: terminated by an administrator, the server shutting
+# down or crashed, the server starting.
+LOST_CONNECTION_CODES = {"57P01", "57P02", "57P03"}
+
+
+def connection_lost(error: DatabaseError) -> bool:
+    """Whether the import failed because its connection died (rather than a refused statement)."""
+    if getattr(error.__cause__, "sqlstate", None) in LOST_CONNECTION_CODES or isinstance(error, InterfaceError):
+        return True
+    raw = connections[DEFAULT_DB_ALIAS].connection
+    return isinstance(error, OperationalError) and (raw is None or raw.closed)
 
 
 def _addendum_done(state: State, job_id: int, fmt: str, outcome: AddendumOutcome) -> ImportJob:

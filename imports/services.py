@@ -15,7 +15,7 @@ from django.utils import translation
 from imports.batch import BatchDetails
 from imports.jobs import import_job_queue
 from imports.models import ImportJob
-from imports.rules import job_confirmable, job_previewable_again
+from imports.rules import job_confirmable, job_previewable_again, job_restartable
 from imports.uhri_fetch import uhri_fetch_confirm
 from tenants.models import State
 
@@ -75,6 +75,24 @@ def import_job_preview_again(*, preview: ImportJob, user, details: BatchDetails)
     )
     import_job_queue(job)
     return job
+
+
+def import_job_restart(*, job: ImportJob, user) -> ImportJob:
+    """Start a failed import of an uploaded file again: a new job reading the same stored file
+    with the same options (the failed one stays, with its reason). Returns the new job (queued)."""
+    if not job_restartable(job):
+        raise ValueError("Only a failed import of an uploaded file can be started again")
+    again = ImportJob.objects.create(
+        state=job.state,
+        created_by=user,
+        format=job.format,
+        filename=job.filename,
+        file=job.file.name,
+        options={**job.options, "language": translation.get_language() or settings.LANGUAGE_CODE},
+        dry_run=job.dry_run,
+    )
+    import_job_queue(again)
+    return again
 
 
 def import_job_confirm(*, preview: ImportJob, user) -> ImportJob:

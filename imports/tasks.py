@@ -14,7 +14,7 @@ from tenants.jobs import state_task
 from tenants.scoping import state_context
 
 
-@state_task(atomic=False)
+@state_task(atomic=False, job_model=ImportJob)
 def import_job_task(state, job_id: int) -> str:
     """Run an import job whose file was stored with the job (the workspace's upload)."""
     with state_context(state):
@@ -30,7 +30,7 @@ def import_job_task(state, job_id: int) -> str:
         return import_job_run(state=state, job_id=job_id, fileobj=fileobj, options=options).status
 
 
-@state_task(atomic=False)
+@state_task(atomic=False, job_model=ImportJob)
 def uhri_fetch_task(state, job_id: int) -> str:
     """Fetch a State's records from the UHRI API (going on where a failed run stopped), then import them."""
     return uhri_fetch_run(state=state, job_id=job_id, client=uhri_client()).status

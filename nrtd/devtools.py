@@ -1,7 +1,8 @@
 """The two commands of the README: ``make run`` and ``make test`` call this module.
 
 ``python -m nrtd.devtools run``   — database, migrations, demo data, web server, Celery worker
-                                    and beat; Ctrl-C stops them all.
+                                    and beat (the worker started again should it stop);
+                                    Ctrl-C stops them all.
 ``python -m nrtd.devtools test``  — database, then pytest (extra arguments go to pytest).
 ``python -m nrtd.devtools bench SCRIPT [ARGS]`` — a scratch database ``nrtd_bench`` (or
                                     ``NRTD_BENCH_DATABASE_NAME``), migrated, then the
@@ -27,6 +28,7 @@ Where the database comes from:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -201,6 +203,9 @@ def manage(*args: str, env: dict[str, str]) -> None:
     subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], env=env, check=True)
 
 
+WORKER_RESTART_DELAY = 5
+
+
 def run() -> None:
     extra, server = prepare_database()
     env = {**os.environ, **extra}
@@ -211,40 +216,39 @@ def run() -> None:
     manage("migrate", "--no-input", "-v", "0", env=env)
     say("loading the demo")
     manage("load_demo", "-v", "0", env=env)
-    children = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "nrtd",
-                "worker",
-                "--beat",
-                "--loglevel",
-                "INFO",
-                "--concurrency",
-                "2",
-                "--schedule",
-                str(DATA_DIR / "celerybeat-schedule"),
-            ],
-            env=env,
-            cwd=BASE_DIR,
-        ),
-        subprocess.Popen(
-            [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
-            env=env,
-            cwd=BASE_DIR,
-        ),
-    ]
+    worker_command = [
+        sys.executable, "-m", "celery", "-A", "nrtd", "worker", "--beat", "--loglevel", "INFO",
+        "--concurrency", "2", "--schedule", str(DATA_DIR / "celerybeat-schedule"),
+    ]  # fmt: skip
+
+    def start_worker() -> subprocess.Popen:
+        # A process group of its own: should the worker die, its children (the embedded beat
+        # among them) are ended with it before another starts, never left running twice.
+        return subprocess.Popen(worker_command, env=env, cwd=BASE_DIR, start_new_session=True)
+
+    worker = start_worker()
+    web = subprocess.Popen(
+        [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"127.0.0.1:{port}", "--noreload"],
+        env=env,
+        cwd=BASE_DIR,
+    )
     say(f"NRTD is at http://127.0.0.1:{port}/ (Ctrl-C stops it)")
     manage("load_demo", "--print-only", env=env)
     try:
-        while all(child.poll() is None for child in children):
+        # The web server ending ends the run; the worker ending (it should not, nrtd.celery_worker)
+        # is started again after a pause, as docker-compose's restart policy does.
+        while web.poll() is None:
+            if worker.poll() is not None:
+                say(f"the worker stopped (exit {worker.returncode}); starting it again in {WORKER_RESTART_DELAY} s")
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(worker.pid, signal.SIGKILL)  # what is left of it
+                time.sleep(WORKER_RESTART_DELAY)
+                worker = start_worker()
             time.sleep(1)
     except KeyboardInterrupt:
         say("stopping")
     finally:
+        children = [worker, web]
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGINT)
@@ -253,6 +257,8 @@ def run() -> None:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)  # its children, should any be left
         del server
 
 

@@ -18,7 +18,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.shortcuts import render
+from redis.exceptions import RedisError
 from rest_framework.throttling import BaseThrottle
+
+from nrtd.cache import RedisUnavailable, redis_failed
 
 
 def client_key(request: HttpRequest) -> str:
@@ -34,15 +37,28 @@ def over_limit(request: HttpRequest, scope: str) -> int:
     now = time.time()
     bucket = int(now // window)
     key = f"ratelimit:{scope}:{client_key(request)}:{bucket}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        count = 1
+    count = _count(key, window + 1)
     if count <= limit:
         return 0
     return max(int((bucket + 1) * window - now) + 1, 1)
+
+
+def _count(key: str, timeout: int) -> int:
+    """Add one to the counter ``key`` and return it; 0 when the cache cannot count (Redis down
+    or frozen): the limits fail open, the site answers from the database (nrtd.cache logs the
+    failure once per pause and /readyz shows it)."""
+    try:
+        cache.add(key, 0, timeout=timeout)
+        try:
+            return cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=timeout)
+            return 1
+    except RedisUnavailable:
+        return 0
+    except RedisError as error:  # a cache backend of Django's own (nrtd.cache's pauses after a failure)
+        redis_failed(error)
+        return 0
 
 
 def too_many_requests(request: HttpRequest, retry_after: int):
@@ -87,15 +103,12 @@ def _quota_key(request: HttpRequest, name: str) -> str:
 
 def quota_used(request: HttpRequest, name: str) -> int:
     """How many times this client address was counted under ``name``."""
-    return int(cache.get(_quota_key(request, name), 0) or 0)
+    try:
+        return int(cache.get(_quota_key(request, name), 0) or 0)
+    except (RedisUnavailable, RedisError):
+        return 0
 
 
 def quota_add(request: HttpRequest, name: str, timeout: int) -> int:
     """Count this client address once more under ``name`` (kept ``timeout`` seconds); the new count."""
-    key = _quota_key(request, name)
-    cache.add(key, 0, timeout=timeout)
-    try:
-        return cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=timeout)
-        return 1
+    return _count(_quota_key(request, name), timeout)

@@ -6,6 +6,7 @@ secrets), ``development`` (``make run``) or ``test`` (the test suite).
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from nrtd.envtools import (
     database_config,
     envbool,
+    envfloat,
     envint,
     envlist,
     envsecret,
@@ -88,6 +90,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A body declared over the limit answers 413 at once, before anything reads it.
+    "nrtd.middleware.RequestSizeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -113,7 +117,7 @@ MIDDLEWARE = [
 if PRODUCTION:
     # Production serves collected static files itself; development and tests use Django's
     # finders (runserver, the live server of the browser tests).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "nrtd.urls"
 WSGI_APPLICATION = "nrtd.wsgi.application"
@@ -180,9 +184,18 @@ if TESTING:
     DATABASES["default"] = database_config(_test_login_url, name="NRTD_TEST_LOGIN_URL")
     DATABASES["default"]["OPTIONS"]["assume_role"] = APPLICATION_DATABASE["USER"]
     CROSS_STATE_DATABASE = "default"
+# A web process (nrtd/wsgi.py sets NRTD_PROCESS=web) gives each statement at most
+# NRTD_WEB_STATEMENT_TIMEOUT ms, so a stuck query answers an error rather than holding a worker of
+# gunicorn for ever; workers and commands (long imports) have none. Both connect within
+# DATABASE_CONNECT_TIMEOUT seconds.
+NRTD_WEB_STATEMENT_TIMEOUT = envint("NRTD_WEB_STATEMENT_TIMEOUT", 30_000)
 for _alias, _config in DATABASES.items():
     _config["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0)
     _config["CONN_HEALTH_CHECKS"] = True
+    _config["OPTIONS"].setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 5))
+    if os.environ.get("NRTD_PROCESS") == "web" and NRTD_WEB_STATEMENT_TIMEOUT and _alias != "owner":
+        _options = _config["OPTIONS"].get("options", "")
+        _config["OPTIONS"]["options"] = f"{_options} -c statement_timeout={NRTD_WEB_STATEMENT_TIMEOUT}".strip()
     _config["TEST"] = {"NAME": envstr("NRTD_TEST_DATABASE_NAME", "test_nrtd")}
 DATABASE_ROUTERS = ["nrtd.db.OwnerMigratesRouter"]
 # Backups (docs/operations.md): manage.py backup reads as DATABASE_BACKUP_URL (the nrtd_backup
@@ -194,8 +207,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ----------------------------------------------------------------------
 REDIS_URL = envstr("REDIS_URL")
+# Redis is a cache the site can do without (nrtd/cache.py): each call gives up after
+# NRTD_REDIS_TIMEOUT seconds, and after a failure a process leaves Redis alone for
+# NRTD_REDIS_RETRY_SECONDS (misses, rate limits open) rather than wait on it at every call.
+NRTD_REDIS_TIMEOUT = envfloat("NRTD_REDIS_TIMEOUT", 0.5)
+NRTD_REDIS_RETRY_SECONDS = envint("NRTD_REDIS_RETRY_SECONDS", 5)
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "nrtd.cache.ResilientRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -293,6 +311,9 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# A request body declared longer than this is refused (413) before it is read
+# (nrtd.middleware.RequestSizeMiddleware): the largest upload and a little for the form around it.
+NRTD_MAX_REQUEST_BYTES = envint("NRTD_MAX_REQUEST_BYTES", NRTD_MAX_UPLOAD_BYTES + 1024 * 1024)
 # Each evidence file of a progress update (followup.evidence).
 NRTD_MAX_EVIDENCE_BYTES = envint("NRTD_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 
@@ -412,6 +433,30 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
+else:
+    # Redis as the broker: a worker that waits for it for ever (at start and after losing it),
+    # sockets that give up (a publish from a request fails within NRTD_BROKER_TIMEOUT seconds
+    # when Redis is down or frozen, and the upload says so), keepalive and health checks to
+    # notice a dead connection. A job whose worker died is failed by the stale-job sweep
+    # (tenants.heartbeat) long before the visibility timeout gives its message back.
+    NRTD_BROKER_TIMEOUT = envfloat("NRTD_BROKER_TIMEOUT", 2)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": NRTD_BROKER_TIMEOUT,
+        "socket_connect_timeout": NRTD_BROKER_TIMEOUT,
+        "socket_keepalive": True,
+        "health_check_interval": 25,
+        "retry_on_timeout": False,
+        "visibility_timeout": envint("NRTD_BROKER_VISIBILITY_TIMEOUT", 3600),
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # the worker waits for the broker for ever
+CELERY_BROKER_CONNECTION_TIMEOUT = envfloat("NRTD_BROKER_TIMEOUT", 2)
+# A publish does not retry (redis-py reconnects a connection that died by itself): with Redis
+# frozen it fails after NRTD_BROKER_TIMEOUT (2.0 s measured; one retry made it 6 s), with Redis
+# down at once, and the caller hears of it (tenants.jobs.enqueue).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
+# Celery 5.7.0's consumer crashes the worker when Redis goes away during a job (nrtd/celery_worker.py).
+CELERY_WORKER_CONSUMER = "nrtd.celery_worker:Consumer"
 CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
@@ -433,7 +478,20 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "imports.tasks.uhri_schedules_task",
         "schedule": crontab(minute=envint("NRTD_UHRI_SCHEDULE_MINUTE", 20)),
     },
+    # Jobs whose worker is gone, or that never started, marked failed (tenants.heartbeat).
+    "stale-jobs": {"task": "tenants.tasks.stale_jobs_task", "schedule": float(envint("NRTD_JOB_SWEEP_SECONDS", 60))},
 }
+
+# --- Jobs that never stay "Waiting" or "Running" (tenants.heartbeat) ---------------------------
+# The job rows; a running job writes its heartbeat every NRTD_JOB_HEARTBEAT_SECONDS; one silent
+# for NRTD_JOB_STALE_SECONDS is failed (its worker is gone), and so is one waiting longer than
+# NRTD_JOB_WAITING_LIMIT_SECONDS (its message was lost). Workers write their own heartbeat
+# (nrtd.celery_worker) every NRTD_WORKER_HEARTBEAT_SECONDS; /readyz reads it.
+NRTD_JOB_MODELS = ["imports.ImportJob", "reporting.ReportDraft"]
+NRTD_JOB_HEARTBEAT_SECONDS = envfloat("NRTD_JOB_HEARTBEAT_SECONDS", 30)
+NRTD_JOB_STALE_SECONDS = envint("NRTD_JOB_STALE_SECONDS", 180)
+NRTD_JOB_WAITING_LIMIT_SECONDS = envint("NRTD_JOB_WAITING_LIMIT_SECONDS", 6 * 3600)
+NRTD_WORKER_HEARTBEAT_SECONDS = envint("NRTD_WORKER_HEARTBEAT_SECONDS", 30)
 
 # --- Logging ----------------------------------------------------------------------------------
 LOGGING = {

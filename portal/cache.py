@@ -17,6 +17,7 @@ cache read. The visitor's requests are counted against the search rate limit her
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 
 from django.conf import settings
@@ -26,10 +27,12 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 
+from nrtd.cache import RedisUnavailable, redis_call, redis_options
 from nrtd.ratelimit import over_limit, too_many_requests
 from portal.search import SearchQuery
 
 HIT, MISS = "hit", "miss"
+REDIS_BACKENDS = {"django.core.cache.backends.redis.RedisCache", "nrtd.cache.ResilientRedisCache"}
 
 _redis = None
 
@@ -41,26 +44,33 @@ def _store():
     global _redis
     if _redis is None:
         config = settings.CACHES["default"]
-        if config["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        if config["BACKEND"] in REDIS_BACKENDS:
             import redis  # only with a Redis cache configured
 
-            _redis = redis.Redis.from_url(config["LOCATION"])
+            _redis = redis.Redis.from_url(config["LOCATION"], **redis_options(settings.NRTD_REDIS_TIMEOUT))
         else:
             _redis = False
     return _redis or None
 
 
 def page_get(key: str) -> bytes | None:
+    """The cached page, or None (also when Redis is unavailable: the page is made from the database)."""
     client = _store()
-    return client.get(key) if client is not None else cache.get(key)
+    if client is None:
+        return cache.get(key)
+    try:
+        return redis_call(client.get, key)
+    except RedisUnavailable:
+        return None
 
 
 def page_set(key: str, content: bytes) -> None:
     client = _store()
-    if client is not None:
-        client.set(key, content, ex=settings.NRTD_PORTAL_CACHE_SECONDS)
-    else:
+    if client is None:
         cache.set(key, content, settings.NRTD_PORTAL_CACHE_SECONDS)
+        return
+    with contextlib.suppress(RedisUnavailable):  # not kept this time; nrtd.cache logged it
+        redis_call(client.set, key, content, ex=settings.NRTD_PORTAL_CACHE_SECONDS)
 
 
 def _portal_state(slug: str) -> tuple[int, int] | None:

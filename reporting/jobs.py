@@ -8,4 +8,4 @@ from tenants.jobs import enqueue
 
 def report_draft_queue(draft: ReportDraft) -> None:
     """Assemble a recorded report draft, once its transaction commits."""
-    enqueue("reporting.tasks.report_draft_task", draft.state, draft.pk)
+    enqueue("reporting.tasks.report_draft_task", draft.state, draft.pk, job=draft)

@@ -138,6 +138,8 @@ class ReportDraft(StateOwned):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    # Written every few seconds while a worker assembles it (tenants.heartbeat).
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("report draft")
@@ -146,6 +148,11 @@ class ReportDraft(StateOwned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def job_language(self) -> str:
+        """The draft's language, in which its page says why it failed (tenants.heartbeat)."""
+        return self.language
 
 
 class PackReturn(StateOwned):

@@ -21,6 +21,9 @@ HISTORY_TABLE = "nrtd_history"
 # tenants 0009): see STATE_TABLE in the renderer (tenants.history_display).
 STATE_TABLE = "tenants_state"
 UNTRACKED_TABLES = frozenset({HISTORY_TABLE, "recommendations_importjob"})
+# Columns that change without anyone changing the row: a running job's heartbeat
+# (tenants.heartbeat), written every few seconds; an update of it alone leaves no entry.
+UNRECORDED_COLUMNS = {"reporting_reportdraft": ["heartbeat_at"]}
 
 # One statement-level trigger per operation: the changed rows come as transition tables, and one
 # INSERT ... SELECT per statement records them all, so a bulk import of thousands of rows costs
@@ -94,8 +97,8 @@ $$;
 
 def skipped_columns() -> dict[str, list[str]]:
     """Table → columns history leaves out: modeltranslation's original columns, which repeat
-    a translation column that history does record."""
-    skipped: dict[str, list[str]] = {}
+    a translation column that history does record, and UNRECORDED_COLUMNS."""
+    skipped: dict[str, list[str]] = {table: list(columns) for table, columns in UNRECORDED_COLUMNS.items()}
     for model in translator.get_registered_models():
         options = translator.get_options_for_model(model)
         columns = [model._meta.get_field(name).column for name in options.fields]

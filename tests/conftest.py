@@ -29,6 +29,7 @@ from django.utils import translation
 
 from tests.celery_helpers import celery_forget_connections
 from tests.factories import PlantedData, plant
+from tests.fault_helpers import PrivateRedis
 from tests.two_factor_helpers import NRTDClient
 
 
@@ -251,6 +252,32 @@ def celery_queue(redis_service):
         task_always_eager=False,
         task_default_queue=name,
     )
+    celery_forget_connections()
+    yield name
+    app.conf.update(saved)
+    celery_forget_connections()
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of the test's own (tests/fault_helpers.py), to kill, freeze and start again."""
+    server = PrivateRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def private_queue(private_redis):
+    """Jobs the code queues go to the private Redis, on a queue of this test's own."""
+    import uuid
+
+    from nrtd.celery import app
+
+    name = f"nrtd-fault-{uuid.uuid4().hex[:8]}"
+    keys = ("broker_url", "result_backend", "task_always_eager", "task_default_queue")
+    saved = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url=private_redis.url, result_backend=None, task_always_eager=False, task_default_queue=name)
     celery_forget_connections()
     yield name
     app.conf.update(saved)

@@ -13,7 +13,7 @@ from imports.forms import BatchDetailsForm, ImportUploadForm, UhriScheduleForm
 from imports.models import ImportJob
 from imports.runs import progress_key
 from imports.schedule import schedule_for, schedule_save
-from imports.services import import_job_confirm, import_job_preview_again, import_job_start
+from imports.services import import_job_confirm, import_job_preview_again, import_job_restart, import_job_start
 from imports.uhri_fetch import uhri_api_configured, uhri_fetch_resume, uhri_fetch_start
 from recommendations.models import Mechanism
 from tenants.views.mixins import StatePermissionMixin
@@ -79,6 +79,7 @@ class ImportDetailView(StatePermissionMixin, DetailView):
             processed=processed,
             may_confirm=user.has_perm("imports.confirm_job", job),
             may_resume=user.has_perm("imports.resume_job", job),
+            may_restart=user.has_perm("imports.restart_job", job),
             may_give_details=may_give_details,
             batch_given=BatchDetails.from_options(job.options.get("batch")).as_options(),
             mechanism_names=dict(Mechanism.objects.values_list("code", "name")),
@@ -91,6 +92,9 @@ class ImportDetailView(StatePermissionMixin, DetailView):
         if action == "resume":
             if request.user.has_perm("imports.resume_job", job):
                 uhri_fetch_resume(job=job, user=request.user)
+        elif action == "restart":
+            if request.user.has_perm("imports.restart_job", job):
+                job = import_job_restart(job=job, user=request.user)
         elif action == "details":
             if request.user.has_perm("imports.preview_again", job):
                 form = BatchDetailsForm(request.POST)
