@@ -33,8 +33,11 @@ setting, and a django-scopes scope.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -178,3 +181,42 @@ class HistoryContextMiddleware(HistoryMiddleware):
         if user is not None and user.is_authenticated:
             context["user_name"] = str(user)
         return context
+
+
+IDLE_SESSION_KEY = "nrtd_last_seen"
+# The time of the last request is written at most this often (a session write per request is
+# a database write per page).
+IDLE_WRITE_EVERY = 60
+
+
+class IdleSessionMiddleware:
+    """Signs out a session that has been idle for ``NRTD_SESSION_IDLE_MINUTES`` (default 30).
+
+    Every signed-in session counts as staff here: the people who sign in are the hosting office's
+    platform administrators and the members of States (administrators, secretariat officers,
+    focal points, observers, the NHRI's accounts); visitors of the portal never sign in. The
+    absolute limit stays ``SESSION_COOKIE_AGE``. A page asked for after the idle time sends to
+    the sign-in page with a message and the page as ``next``; an API call (or a form posted)
+    goes on signed out, so the API answers 401. API tokens have no session and no idle time.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.NRTD_SESSION_IDLE_MINUTES * 60
+        if limit and request.user.is_authenticated:
+            now = int(time.time())
+            last = request.session.get(IDLE_SESSION_KEY)
+            if isinstance(last, int) and now - last > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity. Sign in again to go on.")
+                    % {"minutes": settings.NRTD_SESSION_IDLE_MINUTES},
+                )
+                if request.method == "GET" and not request.path.startswith("/api/"):
+                    return redirect_to_login(request.get_full_path())
+            elif not isinstance(last, int) or now - last >= IDLE_WRITE_EVERY:
+                request.session[IDLE_SESSION_KEY] = now
+        return self.get_response(request)
