@@ -283,6 +283,10 @@ STORAGES = {
 }
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
+# A preview of an import reads at most so many records, for at most so many seconds (0: no
+# limit); the import itself, once confirmed, reads the whole file (imports.runs).
+NRTD_PREVIEW_MAX_ROWS = envint("NRTD_PREVIEW_MAX_ROWS", 50_000)
+NRTD_PREVIEW_SECONDS = envint("NRTD_PREVIEW_SECONDS", 30)
 # Each evidence file of a progress update (followup.evidence).
 NRTD_MAX_EVIDENCE_BYTES = envint("NRTD_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 
