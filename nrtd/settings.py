@@ -408,6 +408,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every status the API answers, not only success (nrtd.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nrtd.schema.add_error_responses",
+    ],
 }
 
 # --- Celery ------------------------------------------------------------------------------------
