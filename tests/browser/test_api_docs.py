@@ -7,7 +7,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_the_api_docs_render_with_no_csp_violation(page, live_server_url, committed):
+def test_the_api_docs_render_with_no_csp_violation(page, live_server_url, committed, tmp_path):
     """The page fixture fails the test on any console error (a CSP violation is one) or any
     file that does not load; here the operations must also be drawn from the schema."""
     violations: list[str] = []
@@ -27,4 +27,4 @@ def test_the_api_docs_render_with_no_csp_violation(page, live_server_url, commit
         for i in range(page.locator("style").count())
     )
     assert violations == []
-    page.screenshot(path="/tmp/i17i-api-docs.png")
+    page.screenshot(path=str(tmp_path / "api-docs.png"))
