@@ -62,6 +62,13 @@ def client_ip(request: HttpRequest) -> str:
     return _address(peer) or peer or "unknown"
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """``client_ip`` for django-axes (``AXES_CLIENT_IP_CALLABLE``), which stores it in an address
+    field: None rather than "unknown" for a request with no address (a test's ``force_login``)."""
+    address = client_ip(request)
+    return None if address == "unknown" else address
+
+
 def client_key(request: HttpRequest) -> str:
     address = client_ip(request)
     return hashlib.sha256(address.encode()).hexdigest()[:24]

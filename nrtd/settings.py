@@ -217,7 +217,7 @@ try:
     NRTD_TRUSTED_PROXIES = [ip_network(value, strict=False) for value in envlist("NRTD_TRUSTED_PROXIES", [])]
 except ValueError as exc:
     raise ImproperlyConfigured(f"NRTD_TRUSTED_PROXIES must list addresses or networks: {exc}") from exc
-AXES_CLIENT_IP_CALLABLE = "nrtd.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "nrtd.ratelimit.axes_client_ip"
 # Password spraying: sign-in failures from one client address, whatever the user names tried,
 # before that address waits (NRTD_RATE_LIMITS["signin_failures"] below).
 

@@ -52,8 +52,8 @@ API_PARAMETERS = {
 
 
 def names_offered(html: str) -> dict[str, bool]:
-    """The names of a page's form fields and the query keys of its links, each with whether it
-    takes a number (a number field, a choice of ids, a link giving it digits)."""
+    """The names of the fields of a page's GET forms and the query keys of its links, each with
+    whether it takes a number (a number field, a choice of ids, a link giving it digits)."""
     if not html.strip().startswith("<"):
         return {}
     try:
@@ -61,7 +61,9 @@ def names_offered(html: str) -> dict[str, bool]:
     except (ValueError, lxml.etree.ParserError):
         return {}
     names: dict[str, bool] = {}
-    for element in tree.xpath("//input|//select|//textarea"):
+    # Fields of the forms sent with GET (those posted are the other test's).
+    get_forms = "//form[not(@method) or translate(@method, 'GET', 'get')='get']"
+    for element in tree.xpath(f"{get_forms}//input|{get_forms}//select|{get_forms}//textarea"):
         name = element.get("name")
         if not name:
             continue
