@@ -21,6 +21,7 @@ from consultation.submissions import (
     consultation_open,
     submission_review,
 )
+from consultation.views import FiltersFormMixin
 from followup.queries import updates_visible_to
 from recommendations.models import Recommendation
 from tenants.views.mixins import StatePermissionMixin
@@ -48,16 +49,10 @@ class ConsultationListView(StatePermissionMixin, ListView):
         return context
 
 
-class ConsultationCreateView(StatePermissionMixin, FormView):
+class ConsultationCreateView(FiltersFormMixin, StatePermissionMixin, FormView):
     permission_required = "consultation.manage_consultations"
     template_name = "consultation/consultation_form.html"
     form_class = ConsultationForm
-
-    def get_form_kwargs(self):
-        kwargs = {**super().get_form_kwargs(), "request": self.request}
-        if self.request.method == "GET" and self.request.GET.get("filters"):
-            kwargs["initial"] = {"filters": self.request.GET["filters"]}
-        return kwargs
 
     def form_valid(self, form):
         data = form.cleaned_data

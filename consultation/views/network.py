@@ -16,6 +16,7 @@ from consultation.forms import MessageForm, ReplyForm
 from consultation.models import Attachment
 from consultation.network import MessageRefused, focal_point_entities, message_send, reply_add
 from consultation.queries import messages_visible_to, posts_visible_to
+from consultation.views import FiltersFormMixin
 from recommendations.models import Entity, Recommendation
 from tenants.views.mixins import StatePermissionMixin
 
@@ -42,16 +43,10 @@ class MessageListView(StatePermissionMixin, ListView):
         return context
 
 
-class MessageCreateView(StatePermissionMixin, FormView):
+class MessageCreateView(FiltersFormMixin, StatePermissionMixin, FormView):
     permission_required = "consultation.send_messages"
     template_name = "consultation/message_form.html"
     form_class = MessageForm
-
-    def get_form_kwargs(self):
-        kwargs = {**super().get_form_kwargs(), "request": self.request}
-        if self.request.method == "GET" and self.request.GET.get("filters"):
-            kwargs["initial"] = {"filters": self.request.GET["filters"]}
-        return kwargs
 
     def form_valid(self, form):
         try:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -22,22 +21,19 @@ CESCR_PDF = FIXTURES / "constructed-cescr-co-E-C.12-SVN-CO-3.pdf"  # constructed
 
 @contextmanager
 def measured() -> Iterator[dict[str, float]]:
-    """Wall time (seconds) and peak Python memory (bytes) of the block."""
+    """Peak Python memory (bytes) of the block. (How long refusals take is measured by
+    bench/documents.py: the tests assert no wall-clock time.)"""
     figures: dict[str, float] = {}
     tracemalloc.start()
-    started = time.monotonic()
     try:
         yield figures
     finally:
-        figures["seconds"] = time.monotonic() - started
         figures["peak"] = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
 
 
 def test_report_text_without_furniture() -> None:
-    started = time.monotonic()
     document = extract_pdf_text(REPORT.read_bytes())
-    assert time.monotonic() - started < 5
     assert document.page_count == 24
     texts = [line.text for line in document.lines]
     # Running headers (the symbol), page numbers, the job number and the bar code are gone.
@@ -115,7 +111,7 @@ def refusal_of(make: Callable[[], bytes], limits: DocumentLimits | None = None) 
     return refusal.value, figures
 
 
-def test_flate_bomb_refused_quickly_in_bounded_memory() -> None:
+def test_flate_bomb_refused_in_bounded_memory() -> None:
     # 4 GiB of zeros in a 4 MB file.
     refusal, figures = refusal_of(hostile.pdf_bomb)
     assert refusal.reason == "decompression_bomb"
@@ -123,7 +119,6 @@ def test_flate_bomb_refused_quickly_in_bounded_memory() -> None:
         "A compressed part of the document expands to more than 32 MB, far more than any real document needs "
         "(a possible decompression bomb); the file was refused for safety."
     )
-    assert figures["seconds"] < 5
     assert figures["peak"] < 150 * 1024 * 1024
 
 
@@ -131,7 +126,6 @@ def test_ten_thousand_pages_refused() -> None:
     refusal, figures = refusal_of(hostile.many_pages_pdf)
     assert refusal.reason == "too_many_pages"
     assert str(refusal) == "The document has 10000 pages; documents of at most 500 pages are accepted."
-    assert figures["seconds"] < 5
     assert figures["peak"] < 100 * 1024 * 1024
 
 
@@ -139,7 +133,6 @@ def test_page_count_that_lies_refused_while_the_tree_is_walked() -> None:
     refusal, figures = refusal_of(lambda: hostile.many_pages_pdf(declared=1))
     assert refusal.reason == "too_many_pages"
     assert str(refusal) == "The document has more than 500 pages, the most accepted."
-    assert figures["seconds"] < 10
     assert figures["peak"] < 100 * 1024 * 1024
 
 
@@ -161,12 +154,11 @@ def test_file_over_the_size_limit_refused() -> None:
 
 
 def test_time_budget_enforced() -> None:
-    refusal, figures = refusal_of(REPORT.read_bytes, DocumentLimits(max_seconds=0.05))
+    refusal, _figures = refusal_of(REPORT.read_bytes, DocumentLimits(max_seconds=0.05))
     assert refusal.reason == "timeout"
     assert str(refusal) == (
         "Reading the document took longer than the 0.05 seconds allowed; it is too complex or damaged."
     )
-    assert figures["seconds"] < 1
 
 
 def test_text_limit_enforced() -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import date
 
@@ -82,13 +81,6 @@ def test_record_shape(report_records: list[ParsedRecommendation]) -> None:
     assert by_paragraph["121.2"].recommending_countries == ["Ukraine", "Slovakia"]
     assert by_paragraph["121.3"].recommending_countries == ["United Kingdom of Great Britain and Northern Ireland"]
     assert by_paragraph["122.157"].texts["en"].endswith(")."), by_paragraph["122.157"].texts
-
-
-def test_parse_time() -> None:
-    started = time.monotonic()
-    with REPORT.open("rb") as fileobj:
-        list(iter_upr_report(fileobj))
-    assert time.monotonic() - started < 5
 
 
 # --------------------------------------------------------------------------
