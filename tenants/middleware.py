@@ -33,12 +33,15 @@ setting, and a django-scopes scope.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -52,6 +55,8 @@ from tenants.models import State
 from tenants.queries import closed_door_for, membership_for, state_administrators, support_session_of
 from tenants.scoping import state_context
 from tenants.services import support_access_record
+
+logger = logging.getLogger(__name__)
 
 STATE_NAMESPACES = {"workspace", "portal", "state-api", "public-api"}
 # Public addresses of a State: 404 unless its portal is on.
@@ -183,10 +188,12 @@ class HistoryContextMiddleware(HistoryMiddleware):
         return context
 
 
-IDLE_SESSION_KEY = "nrtd_last_seen"
-# The time of the last request is written at most this often (a session write per request is
-# a database write per page).
-IDLE_WRITE_EVERY = 60
+IDLE_KEY_PREFIX = "idle:"
+
+
+def idle_key(session_key: str) -> str:
+    """The cache key of a session's last request (hashed: the session key itself is a secret)."""
+    return IDLE_KEY_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()[:32]
 
 
 class IdleSessionMiddleware:
@@ -198,6 +205,10 @@ class IdleSessionMiddleware:
     absolute limit stays ``SESSION_COOKIE_AGE``. A page asked for after the idle time sends to
     the sign-in page with a message and the page as ``next``; an API call (or a form posted)
     goes on signed out, so the API answers 401. API tokens have no session and no idle time.
+
+    The time of each session's last request is kept in the shared cache (Redis in production),
+    for as long as a session may last, not in the session: no database write per request. A
+    cache that cannot be reached, or that lost the time, leaves the session as it is.
     """
 
     def __init__(self, get_response):
@@ -205,9 +216,16 @@ class IdleSessionMiddleware:
 
     def __call__(self, request):
         limit = settings.NRTD_SESSION_IDLE_MINUTES * 60
-        if limit and request.user.is_authenticated:
+        session_key = getattr(request, "session", None) and request.session.session_key
+        if limit and session_key and request.user.is_authenticated:
             now = int(time.time())
-            last = request.session.get(IDLE_SESSION_KEY)
+            key = idle_key(session_key)
+            try:
+                last = cache.get(key)
+                cache.set(key, now, timeout=settings.SESSION_COOKIE_AGE)
+            except Exception:  # no cache: no idle limit rather than no site
+                logger.warning("idle sessions: the cache cannot be reached", exc_info=True)
+                last = None
             if isinstance(last, int) and now - last > limit:
                 logout(request)
                 messages.info(
@@ -217,6 +235,4 @@ class IdleSessionMiddleware:
                 )
                 if request.method == "GET" and not request.path.startswith("/api/"):
                     return redirect_to_login(request.get_full_path())
-            elif not isinstance(last, int) or now - last >= IDLE_WRITE_EVERY:
-                request.session[IDLE_SESSION_KEY] = now
         return self.get_response(request)

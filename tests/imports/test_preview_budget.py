@@ -7,11 +7,22 @@ import pytest
 from imports import runs
 from imports.models import ImportJob
 from tenants.scoping import state_context
-from tests.imports.helpers import sample_file
 from tests.imports.test_workspace_imports import sign_in, text_of, upload
 
 pytestmark = pytest.mark.django_db
-UPR_INFO = sample_file("upr-info-sessions-1-5.csv")
+HEADER = "To,To-Rgrp,To-Org,Text,From,From-Rgrp,From-Org,Response,Action,Issue,Session\n"
+
+
+@pytest.fixture
+def upr_info(tmp_path):
+    """A CSV of UPR Info's columns: 40 recommendations to Alphaland (the planted State A)."""
+    path = tmp_path / "upr-info.csv"
+    rows = "".join(
+        f'Alphaland,Asia,,"Ratify the convention, step {n}.",Austria,WEOG,EU,Accepted,5,Women\'s rights,5\n'
+        for n in range(40)
+    )
+    path.write_text(HEADER + rows, encoding="utf-8")
+    return path
 
 
 @pytest.fixture
@@ -20,6 +31,7 @@ def media(settings, tmp_path):
 
 
 def test_a_preview_stops_at_its_row_limit_and_says_so(
+    upr_info,
     client,
     planted,
     media,
@@ -29,7 +41,7 @@ def test_a_preview_stops_at_its_row_limit_and_says_so(
     settings.NRTD_PREVIEW_MAX_ROWS = 25
     state = planted.a.state
     sign_in(client, planted.a.people["secretariat"])
-    location = upload(client, state, UPR_INFO, django_capture_on_commit_callbacks, mapping="upr-info")
+    location = upload(client, state, upr_info, django_capture_on_commit_callbacks, mapping="upr-info")
     with state_context(state):
         job = ImportJob.objects.get(pk=int(location.rstrip("/").split("/")[-1]))
     assert job.status == ImportJob.Status.SUCCEEDED
@@ -41,6 +53,7 @@ def test_a_preview_stops_at_its_row_limit_and_says_so(
 
 
 def test_without_a_limit_the_preview_reads_everything(
+    upr_info,
     client,
     planted,
     media,
@@ -50,10 +63,10 @@ def test_without_a_limit_the_preview_reads_everything(
     settings.NRTD_PREVIEW_MAX_ROWS = 0
     state = planted.a.state
     sign_in(client, planted.a.people["secretariat"])
-    location = upload(client, state, UPR_INFO, django_capture_on_commit_callbacks, mapping="upr-info")
+    location = upload(client, state, upr_info, django_capture_on_commit_callbacks, mapping="upr-info")
     with state_context(state):
         job = ImportJob.objects.get(pk=int(location.rstrip("/").split("/")[-1]))
-    assert job.processed == 6094
+    assert job.processed == 40
     assert "preview_stopped" not in job.summary
     assert "The preview stopped" not in text_of(client.get(location))
 
