@@ -59,7 +59,7 @@ from recommendations.models import (  # noqa: E402
     Theme,
 )
 from tenants.models import State  # noqa: E402
-from tenants.scoping import cross_state_access, state_context  # noqa: E402
+from tenants.scoping import cross_state_access, current_connection, state_context  # noqa: E402
 
 SHARED = ROOT / "tests" / "fixtures" / "samples"
 # The cache of the server under test (emptied at the start of the cached phase).
@@ -396,7 +396,7 @@ def main() -> None:
     args = parser.parse_args()
 
     state = seed(args.records, args.states, args.big)
-    with cross_state_access(), connection.cursor() as cursor:
+    with cross_state_access(), current_connection().cursor() as cursor:
         cursor.execute("SELECT count(*), count(DISTINCT state_id) FROM recommendations_searchdoc")
         documents, document_states = cursor.fetchone()
         cursor.execute("SELECT count(*) FROM recommendations_searchdoc WHERE state_id = %s", [state.pk])

@@ -2,8 +2,8 @@
 
 Seeds 200 States with RECORDS_PER_STATE recommendations each (once; reruns reuse them), then
 times, for one State, a page of 50 recommendations and a count, read (a) inside
-``state_context`` (row-level security plus the scoped manager) and (b) under the bypass with
-an explicit ``state_id`` filter. Prints one JSON line.
+``state_context`` (row-level security plus the scoped manager) and (b) inside
+``cross_state_access`` (the platform role's connection) with an explicit ``state_id`` filter. Prints one JSON line.
 
 Run: python -m nrtd.devtools bench bench/tenancy.py
 """

@@ -40,7 +40,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models
 from django.utils import timezone
 
 from console.models import PlatformAuditEntry
@@ -61,7 +61,7 @@ from recommendations.models import (
 from tenants.history import HISTORY_TABLE, STATE_TABLE
 from tenants.models import State, User
 from tenants.rls import state_owned_tables
-from tenants.scoping import cross_state_access
+from tenants.scoping import cross_state_access, current_connection
 
 FORMAT = "nrtd-state-archive"
 FORMAT_VERSION = 1
@@ -214,7 +214,6 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
     Reads under ``cross_state_access()``, always filtered by the State's id. Side effect: a
     ``PlatformAuditEntry`` "export" with the row counts.
     """
-    quote = connection.ops.quote_name
     tables = [table for table in state_owned_tables() if table != HISTORY_TABLE]
     _, references, file_columns = _describe([*tables, HISTORY_TABLE])
     vocab_out: dict[str, dict] = {}
@@ -224,7 +223,8 @@ def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) 
     counts: dict[str, int] = {}
     files: list[dict] = []
     missing_files: list[str] = []
-    with transaction.atomic(), cross_state_access(), connection.cursor() as cursor:
+    with cross_state_access(), current_connection().cursor() as cursor:
+        quote = current_connection().ops.quote_name
         state = State.objects.get(pk=state.pk)
         raw: dict[str, list[dict]] = {}
         user_ids: set[int] = set()
@@ -400,7 +400,7 @@ def _table_order(tables: list[str], references: dict[str, list[Reference]]) -> l
     return ordered
 
 
-@transaction.atomic
+@cross_state_access()
 def state_import(
     *,
     fileobj: BinaryIO,
@@ -410,7 +410,8 @@ def state_import(
     actor: User | None = None,
     max_uncompressed_bytes: int = MAX_UNCOMPRESSED_BYTES,
 ) -> State:
-    """Create a new State from an archive of ``state_export``, with nothing lost. One transaction.
+    """Create a new State from an archive of ``state_export``, with nothing lost. One transaction,
+    on the platform's connection (``cross_state_access``): the new State and its rows together.
 
     ``slug`` is required; ``name`` and ``iso3`` default to the archive's. An existing slug or ISO
     code is refused (give ``iso3`` to import a copy into the installation it came from).
@@ -432,6 +433,7 @@ def state_import(
     if unknown_tables:
         raise ArchiveError(f"This installation has no table {', '.join(unknown_tables)}")
     rows = {table: _lines(data.get(f"tables/{table}.jsonl", b"")) for table in archived_tables}
+    connection = current_connection()
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         for table, table_rows in rows.items():
@@ -512,7 +514,6 @@ def state_import(
     saved_files: list[str] = []
     try:
         with (
-            cross_state_access(),
             pghistory.context(**{"import": "state_import", "archive": source.get("slug", "")}),
             connection.cursor() as cursor,
         ):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.apps import apps
 from django.core.files.storage import default_storage
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from console.models import PlatformAuditEntry
@@ -14,7 +14,7 @@ from tenants.models import Invitation, Role, State, SupportAccess, SupportSessio
 from tenants.people import invitation_create
 from tenants.queries import active_support_sessions
 from tenants.rls import state_owned_tables
-from tenants.scoping import cross_state_access, state_context
+from tenants.scoping import cross_state_access, current_connection, state_context
 
 
 @transaction.atomic
@@ -93,11 +93,13 @@ def state_suspend(*, state: State, actor: User | None, reason: str) -> State:
 
     Side effects: an audit entry (who, why). StateStatusError unless the State is active.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status != State.Status.ACTIVE:
-        raise StateStatusError(state.status)
-    state.status = State.Status.SUSPENDED
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status != State.Status.ACTIVE:
+            raise StateStatusError(state.status)
+        state.status = State.Status.SUSPENDED
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.SUSPEND, reason=reason)
     return state
 
@@ -108,11 +110,13 @@ def state_resume(*, state: State, actor: User | None, reason: str = "") -> State
 
     Side effects: an audit entry. StateStatusError unless it is suspended or archived.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status not in (State.Status.SUSPENDED, State.Status.ARCHIVED):
-        raise StateStatusError(state.status)
-    state.status = State.Status.ACTIVE
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status not in (State.Status.SUSPENDED, State.Status.ARCHIVED):
+            raise StateStatusError(state.status)
+        state.status = State.Status.ACTIVE
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.RESUME, reason=reason)
     return state
 
@@ -124,16 +128,17 @@ def state_archive(*, state: State, actor: User | None, reason: str) -> State:
 
     Side effects: an audit entry (who, why). StateStatusError if it is archived already.
     """
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status not in (State.Status.ACTIVE, State.Status.SUSPENDED):
-        raise StateStatusError(state.status)
-    state.status = State.Status.ARCHIVED
-    state.save(update_fields=["status"])
+    # A State's row changes inside its own context (tenants.rls, STATE_TABLE_POLICIES).
+    with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status not in (State.Status.ACTIVE, State.Status.SUSPENDED):
+            raise StateStatusError(state.status)
+        state.status = State.Status.ARCHIVED
+        state.save(update_fields=["status"])
     _audit(state=state, actor=actor, action=PlatformAuditEntry.Action.ARCHIVE, reason=reason)
     return state
 
 
-@transaction.atomic
 def _stored_files(state_id: int) -> list[str]:
     """The names of the files the State's rows keep in the storage (every FileField of a State-owned model)."""
     names: list[str] = []
@@ -157,14 +162,16 @@ def _delete_stored_files(names: list[str]) -> None:
             continue
 
 
+@cross_state_access()
 def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason: str = "") -> PlatformAuditEntry:
     """Delete an archived State and every row it owns, for good.
 
     ``confirm_slug`` must be the State's slug exactly (StateConfirmationError otherwise); the
     State must be archived (StateStatusError otherwise).
 
-    Side effects, in one transaction under ``cross_state_access``: every row of every State-owned
-    table (those with ``state_id``, tenants.rls) is deleted, then the State; its history in
+    Side effects, in one transaction under ``cross_state_access`` (the platform's connection,
+    which the lock on the State's row, the deletions and the audit entry share): every row of
+    every State-owned table (those with ``state_id``, tenants.rls) is deleted, then the State; its history in
     ``nrtd_history`` is removed by the owner's function ``nrtd_purge_state_history`` (migration
     tenants 0005); an audit entry ``delete`` remains (no foreign key to the State) with its name,
     slug, ISO code and the number of rows deleted per table. People's accounts stay (they may
@@ -177,9 +184,10 @@ def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason:
         raise StateStatusError(state.status)
     state_id = state.pk
     rows: dict[str, int] = {}
+    connection = current_connection()
     quote = connection.ops.quote_name
     stored = _stored_files(state_id)
-    with cross_state_access(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         # Foreign keys between the State's tables are deferred (Django creates them so), so the
         # order does not matter; they are checked before the State's own row goes.
         for table in state_owned_tables():
@@ -195,7 +203,7 @@ def state_delete(*, state: State, actor: User | None, confirm_slug: str, reason:
         cursor.execute("SELECT nrtd_purge_state_history(%s)", [state_id])
         history_rows = cursor.fetchone()[0]
     # The files go once the rows are gone for good (after commit; a rollback keeps both).
-    transaction.on_commit(lambda: _delete_stored_files(stored))
+    transaction.on_commit(lambda: _delete_stored_files(stored), using=connection.alias)
     return _audit(
         state=state,
         actor=actor,
@@ -222,11 +230,11 @@ def support_start(*, state: State, actor: User, reason: str) -> SupportSession:
         raise PermissionError("Only platform administrators enter support mode")
     if not reason.strip():
         raise ValueError("A reason is required")
-    state = State.objects.select_for_update().get(pk=state.pk)
-    if state.status != State.Status.ACTIVE:
-        raise StateStatusError(state.status)
     now = timezone.now()
     with state_context(state):
+        state = State.objects.select_for_update().get(pk=state.pk)
+        if state.status != State.Status.ACTIVE:
+            raise StateStatusError(state.status)
         active_support_sessions(actor).update(ended_at=now)
         session = SupportSession.objects.create(
             state=state, user=actor, user_email=actor.email, reason=reason.strip(), started_at=now

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import re
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
+
+from nrtd.db import current_alias
 
 _OLD_TEXT_KEY_RE = re.compile(r"^text:(?P<digest>[0-9a-f]{32})$")
 _TEXT_KEY_RE = re.compile(r"^text:(?P<mechanism>.*):(?P<review>s\d+|c\d+|-):(?P<digest>[0-9a-f]{32})$")
@@ -61,11 +63,11 @@ def rekeyed(key: str, *, mechanism: str, session: int | None, cycle: int | None)
     return f"text:{mechanism}:{review_part(session=session, cycle=cycle)}:{digest}"
 
 
-def text_keys_repair(*, state_id: int | None = None, using: str = DEFAULT_DB_ALIAS) -> int:
+def text_keys_repair(*, state_id: int | None = None, using: str | None = None) -> int:
     """Rewrite the old text keys (``text:<digest>``) of recommendations already imported in the
     new form, from their mechanism, UPR session or cycle; returns how many changed.
 
-    One UPDATE. ``state_id`` None repairs every State's (call under the bypass, as migrations do);
+    One UPDATE. ``state_id`` None repairs every State's (inside cross_state_access, or as the owner in a migration);
     otherwise the State's own (inside its context).
     """
     sql = """
@@ -79,6 +81,6 @@ def text_keys_repair(*, state_id: int | None = None, using: str = DEFAULT_DB_ALI
         WHERE m.id = r.mechanism_id AND r.import_key ~ '^text:[0-9a-f]{32}$'
           AND (%(state)s::bigint IS NULL OR r.state_id = %(state)s)
     """
-    with connections[using].cursor() as cursor:
+    with connections[using or current_alias()].cursor() as cursor:
         cursor.execute(sql, {"state": state_id})
         return cursor.rowcount

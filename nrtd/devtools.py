@@ -10,11 +10,15 @@
 Where the database comes from:
 
 1. ``DATABASE_URL`` names a superuser (as on a development machine with a local PostgreSQL):
-   the two roles the application needs are created there — ``nrtd_owner``, which owns the
-   tables and runs migrations, and ``nrtd_app``, which the application connects as (not
-   superuser, not BYPASSRLS, not the owner) — with passwords kept in ``.data/secrets.json``.
+   the roles the application needs are created there (``ROLES``) — ``nrtd_owner``, which owns
+   the tables and runs migrations, ``nrtd_app``, which the application connects as (not
+   superuser, not BYPASSRLS, not the owner), and ``nrtd_platform``, which work across States
+   connects as — with passwords kept in ``.data/secrets.json``. For the tests, also
+   ``nrtd_test_login``, which may take on the application's and the platform's roles
+   (docs/tenancy.md, "How the tests differ").
 2. ``DATABASE_URL`` names an ordinary role: it is used as the application role, and
-   ``DATABASE_OWNER_URL`` must name the owner role (production-like).
+   ``DATABASE_OWNER_URL`` and ``DATABASE_PLATFORM_URL`` must name the owner and platform roles
+   (production-like; the tests also need ``NRTD_TEST_LOGIN_URL``).
 3. No ``DATABASE_URL``: an embedded PostgreSQL (the pgserver package) is started in
    ``.data/postgres`` and treated as in case 1.
 """
@@ -28,6 +32,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -38,6 +43,27 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("NRTD_DATA_DIR", BASE_DIR / ".data"))
 APP_ROLE = "nrtd_app"
 OWNER_ROLE = "nrtd_owner"
+PLATFORM_ROLE = "nrtd_platform"
+TEST_LOGIN_ROLE = "nrtd_test_login"
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str
+    variable: str  # the environment variable that gets its URL
+    attributes: str = "NOCREATEDB"
+    member_of: tuple[str, ...] = ()
+
+
+# Every role is LOGIN NOSUPERUSER NOBYPASSRLS; created in this order (a role's groups first).
+ROLES = (
+    Role(OWNER_ROLE, "DATABASE_OWNER_URL", "CREATEDB"),
+    Role(APP_ROLE, "DATABASE_URL"),
+    Role(PLATFORM_ROLE, "DATABASE_PLATFORM_URL"),
+)
+# The tests' own connection: it works as the application's role and takes on the platform's for
+# cross-State work, inside the test's one transaction (nrtd/settings.py, CROSS_STATE_DATABASE).
+TEST_ROLES = (Role(TEST_LOGIN_ROLE, "NRTD_TEST_LOGIN_URL", member_of=(APP_ROLE, PLATFORM_ROLE)),)
 DATABASE_NAME = os.environ.get("NRTD_DATABASE_NAME", "nrtd")
 # Benchmarks seed their own database; sessions benchmarking at once on one server each name theirs.
 BENCH_DATABASE_NAME = os.environ.get("NRTD_BENCH_DATABASE_NAME", "nrtd_bench")
@@ -47,11 +73,15 @@ def say(message: str) -> None:
     print(f"[nrtd] {message}", flush=True)
 
 
+def _password_key(role: str) -> str:
+    return f"{role.removeprefix('nrtd_')}_password"
+
+
 def _secrets() -> dict[str, str]:
     path = DATA_DIR / "secrets.json"
     values = json.loads(path.read_text()) if path.exists() else {}
     changed = False
-    for key in ("app_password", "owner_password"):
+    for key in [_password_key(role.name) for role in (*ROLES, *TEST_ROLES)]:
         if key not in values:
             values[key] = secrets.token_urlsafe(24)
             changed = True
@@ -75,29 +105,28 @@ def _is_superuser(url: str) -> bool:
         return bool(conn.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user").fetchone()[0])
 
 
-def ensure_roles(admin_url: str, database: str = DATABASE_NAME) -> dict[str, str]:
-    """Create (or refresh) the owner and application roles and the database; return their URLs."""
+def ensure_roles(admin_url: str, database: str = DATABASE_NAME, *, tests: bool = False) -> dict[str, str]:
+    """Create (or refresh) the roles (``ROLES``, and ``TEST_ROLES`` for ``tests``) and the
+    database; return the environment variables of their URLs."""
     values = _secrets()
+    roles = (*ROLES, *TEST_ROLES) if tests else ROLES
     with psycopg.connect(admin_url, autocommit=True, connect_timeout=10) as admin:
-        for role, password, extra in (
-            (OWNER_ROLE, values["owner_password"], sql.SQL("CREATEDB")),
-            (APP_ROLE, values["app_password"], sql.SQL("NOCREATEDB")),
-        ):
-            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
+        for role in roles:
+            password = values[_password_key(role.name)]
+            exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role.name]).fetchone()
             verb = sql.SQL("ALTER") if exists else sql.SQL("CREATE")
             admin.execute(
                 sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOBYPASSRLS {} PASSWORD {}").format(
-                    verb, sql.Identifier(role), extra, sql.Literal(password)
+                    verb, sql.Identifier(role.name), sql.SQL(role.attributes), sql.Literal(password)
                 )
             )
+            for group in role.member_of:
+                admin.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(role.name)))
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             admin.execute(
                 sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(OWNER_ROLE))
             )
-        return {
-            "DATABASE_URL": _url_for(admin, APP_ROLE, values["app_password"], database),
-            "DATABASE_OWNER_URL": _url_for(admin, OWNER_ROLE, values["owner_password"], database),
-        }
+        return {role.variable: _url_for(admin, role.name, values[_password_key(role.name)], database) for role in roles}
 
 
 def _forget_dead_handles(folder: Path) -> None:
@@ -126,17 +155,20 @@ def start_embedded_postgres():
     return server, server.get_uri()
 
 
-def prepare_database(database: str = DATABASE_NAME) -> tuple[dict[str, str], object | None]:
+def prepare_database(database: str = DATABASE_NAME, *, tests: bool = False) -> tuple[dict[str, str], object | None]:
     """Environment variables for the application's database, and the embedded server if any."""
     url = os.environ.get("DATABASE_URL")
     server = None
     if not url:
         server, url = start_embedded_postgres()
     elif not _is_superuser(url):
-        if not os.environ.get("DATABASE_OWNER_URL"):
-            sys.exit("DATABASE_URL is an ordinary role: set DATABASE_OWNER_URL to the role that owns the tables.")
+        if not (os.environ.get("DATABASE_OWNER_URL") and os.environ.get("DATABASE_PLATFORM_URL")):
+            sys.exit(
+                "DATABASE_URL is an ordinary role: set DATABASE_OWNER_URL to the role that owns the tables"
+                " and DATABASE_PLATFORM_URL to the role of cross-State work."
+            )
         return {}, None
-    return ensure_roles(url, database), server
+    return ensure_roles(url, database, tests=tests), server
 
 
 def manage(*args: str, env: dict[str, str]) -> None:
@@ -199,7 +231,7 @@ def run() -> None:
 
 
 def test(pytest_args: list[str]) -> int:
-    extra, server = prepare_database()
+    extra, server = prepare_database(tests=True)
     env = {**os.environ, **extra, "NRTD_MODE": "test"}
     try:
         result = subprocess.run([sys.executable, "-m", "pytest", *pytest_args], env=env, cwd=BASE_DIR)

@@ -146,9 +146,12 @@ TEMPLATES = [
 ]
 
 # --- Database -----------------------------------------------------------------------------
-# DATABASE_URL is the application's role: not superuser, not BYPASSRLS, not the tables' owner.
+# DATABASE_URL is the application's role: not superuser, not BYPASSRLS, not the tables' owner;
+# row-level security holds it to the transaction's State whatever SQL it runs.
 # DATABASE_OWNER_URL is the role that owns the tables and runs migrations (manage.py migrate
-# uses it). See docs/tenancy.md.
+# uses it). DATABASE_PLATFORM_URL is the role of work that spans States (the console's figures,
+# provisioning, archives, cross-State reminders: tenants.scoping.cross_state_access), the only
+# role besides the owner that row-level security lets through. See docs/tenancy.md.
 _database_url = envsecret("DATABASE_URL")
 if not _database_url:
     if PRODUCTION:
@@ -157,11 +160,35 @@ if not _database_url:
         "DATABASE_URL is not set. Use `make run` or `make test`, which start an embedded "
         "PostgreSQL and set it for you, or export DATABASE_URL yourself."
     )
-_owner_url = envsecret("DATABASE_OWNER_URL") or _database_url
+_owner_url = envsecret("DATABASE_OWNER_URL")
+_platform_url = envsecret("DATABASE_PLATFORM_URL")
+if PRODUCTION and not (_owner_url and _platform_url):
+    raise ImproperlyConfigured("DATABASE_OWNER_URL and DATABASE_PLATFORM_URL must be set in production")
+_owner_url = _owner_url or _database_url
+# Development without a platform role of its own: the owner does cross-State work.
+_platform_url = _platform_url or _owner_url
 DATABASES = {
     "default": database_config(_database_url, name="DATABASE_URL"),
     "owner": database_config(_owner_url, name="DATABASE_OWNER_URL"),
+    "platform": database_config(_platform_url, name="DATABASE_PLATFORM_URL"),
 }
+if PRODUCTION and DATABASES["default"]["USER"] in {DATABASES["owner"]["USER"], DATABASES["platform"]["USER"]}:
+    raise ImproperlyConfigured("DATABASE_URL must name a role of its own, neither the owner nor the platform role")
+# Where cross_state_access sends its queries. Tests run in one transaction on one connection
+# (each test's is rolled back), which a second connection could not see into: there the test
+# connection logs in as a role that may take on both the application's and the platform's role
+# (NRTD_TEST_LOGIN_URL, made by `make test`), works as the application's role
+# (``assume_role``), and cross_state_access switches it to the platform role for the
+# transaction. The wall's own tests connect as the real application role (tests/tenants/test_wall.py).
+CROSS_STATE_DATABASE = "platform"
+if TESTING:
+    _test_login_url = envsecret("NRTD_TEST_LOGIN_URL")
+    if not _test_login_url:
+        raise ImproperlyConfigured("NRTD_TEST_LOGIN_URL is not set: run the tests with `make test`")
+    APPLICATION_DATABASE = dict(DATABASES["default"])
+    DATABASES["default"] = database_config(_test_login_url, name="NRTD_TEST_LOGIN_URL")
+    DATABASES["default"]["OPTIONS"]["assume_role"] = APPLICATION_DATABASE["USER"]
+    CROSS_STATE_DATABASE = "default"
 for _alias, _config in DATABASES.items():
     _config["CONN_MAX_AGE"] = envint("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0)
     _config["CONN_HEALTH_CHECKS"] = True

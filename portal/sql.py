@@ -50,6 +50,92 @@ _TRIGGERS = "\n".join(
     for event, when in _EVENTS.items()
 )
 
+# The two owner's functions the triggers call, which the application may call too: each checks
+# that the States it touches are the transaction's (nrtd_require_state, migration tenants 0011).
+# Migration portal 0002 runs them again.
+SEARCH_FUNCTIONS_SQL = f"""
+CREATE OR REPLACE FUNCTION nrtd_search_bump(states bigint[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $fn$
+DECLARE
+    touched bigint;
+BEGIN
+    -- Only the transaction's own State, unless the caller may cross States (nrtd_require_state).
+    FOR touched IN SELECT DISTINCT s FROM unnest(states) AS s WHERE s IS NOT NULL LOOP
+        PERFORM nrtd_require_state(touched);
+    END LOOP;
+    INSERT INTO recommendations_searchversion (state_id, version)
+    SELECT DISTINCT s, 1 FROM unnest(states) AS s WHERE s IS NOT NULL
+    ON CONFLICT (state_id) DO UPDATE SET version = recommendations_searchversion.version + 1;
+END
+$fn$;
+
+CREATE OR REPLACE FUNCTION nrtd_search_refresh(ids bigint[]) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog, pg_temp AS $fn$
+DECLARE
+    touched bigint;
+BEGIN
+    -- The owner sees every State's rows: only the transaction's own State's recommendations and
+    -- documents, unless the caller may cross States (nrtd_require_state).
+    FOR touched IN
+        SELECT state_id FROM recommendations_recommendation WHERE id = ANY(ids)
+        UNION SELECT state_id FROM recommendations_searchdoc WHERE id = ANY(ids)
+    LOOP
+        PERFORM nrtd_require_state(touched);
+    END LOOP;
+    DELETE FROM recommendations_searchdoc WHERE id = ANY(ids);
+    INSERT INTO recommendations_searchdoc (id, state_id, issued_on, languages, keys, document, status, status_on)
+    SELECT
+        r.id,
+        r.state_id,
+        r.issued_on,
+        array_remove(ARRAY[
+            CASE WHEN r.text_en <> '' THEN 'en' END, CASE WHEN r.text_fr <> '' THEN 'fr' END,
+            CASE WHEN r.text_es <> '' THEN 'es' END, CASE WHEN r.text_ar <> '' THEN 'ar' END,
+            CASE WHEN r.text_ru <> '' THEN 'ru' END, CASE WHEN r.text_zh_hans <> '' THEN 'zh-hans' END
+        ], NULL),
+        ARRAY(SELECT DISTINCT k FROM unnest(
+            ARRAY[
+                r.state_id,
+                {_K} * 1 + coalesce(array_position(
+                    ARRAY['upr', 'treaty_body', 'special_procedure', 'regional', 'other'], m.kind), 0),
+                {_K} * 2 + r.mechanism_id,
+                {_K} * 7 + coalesce(array_position(
+                    ARRAY['supported', 'noted', 'partially_supported', 'pending'], r.position::text), 0),
+                {_K} * 8 + coalesce(array_position(ARRAY['not_started', 'in_progress',
+                    'partially_implemented', 'implemented', 'not_applicable'], s.implementation_status::text), 0),
+                {_K} * 10 + coalesce(r.upr_cycle, 0),
+                {_K} * 11 + coalesce(extract(year FROM r.issued_on)::bigint, 0)
+            ]
+            || ARRAY(SELECT {_K} * 3 + t FROM unnest(nrtd_theme_ancestors(r.theme_ids)) AS t)
+            || ARRAY(SELECT {_K} * 4 + g FROM unnest(r.sdg_goal_ids) AS g)
+            || ARRAY(SELECT {_K} * 4 + st.goal_id FROM recommendations_sdgtarget st WHERE st.id = ANY(r.sdg_target_ids))
+            || ARRAY(SELECT {_K} * 5 + t FROM unnest(r.sdg_target_ids) AS t)
+            || ARRAY(SELECT {_K} * 6 + g FROM unnest(r.affected_group_ids) AS g)
+            || ARRAY(SELECT {_K} * 9 + e FROM unnest(r.supporting_entity_ids || r.lead_entity_id) AS e
+                     WHERE e IS NOT NULL)
+        ) AS k ORDER BY k),
+        nrtd_tsv('en', r.text_en) || nrtd_tsv('fr', r.text_fr) || nrtd_tsv('es', r.text_es)
+            || nrtd_tsv('ar', r.text_ar) || nrtd_tsv('ru', r.text_ru) || nrtd_tsv('zh_hans', r.text_zh_hans)
+            || CASE WHEN coalesce(r.text_en, '') || coalesce(r.text_fr, '') || coalesce(r.text_es, '')
+                    || coalesce(r.text_ar, '') || coalesce(r.text_ru, '') || coalesce(r.text_zh_hans, '') = ''
+               THEN nrtd_tsv('simple', r.text) ELSE ''::tsvector END
+            || array_to_tsvector(ARRAY['state' || r.state_id]),
+        coalesce(s.implementation_status, ''),
+        s.reported_on
+    FROM recommendations_recommendation r
+    JOIN recommendations_mechanism m ON m.id = r.mechanism_id
+    LEFT JOIN LATERAL (
+        SELECT u.implementation_status, u.reported_on
+        FROM followup_progressupdate u
+        WHERE u.recommendation_id = r.id AND u.status = 'published'
+        ORDER BY u.reported_on DESC, u.published_at DESC NULLS LAST, u.id DESC
+        LIMIT 1
+    ) s ON true
+    WHERE r.id = ANY(ids) AND r.published;
+END
+$fn$;
+"""
+
 SEARCH_SQL = f"""
 CREATE OR REPLACE FUNCTION nrtd_fold(t text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $fn$
@@ -138,69 +224,7 @@ LANGUAGE sql STABLE AS $fn$
     WHERE t.id = ANY(ids) AND x IS NOT NULL
 $fn$;
 
-CREATE OR REPLACE FUNCTION nrtd_search_bump(states bigint[]) RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = public, pg_catalog AS $fn$
-    INSERT INTO recommendations_searchversion (state_id, version)
-    SELECT DISTINCT s, 1 FROM unnest(states) AS s WHERE s IS NOT NULL
-    ON CONFLICT (state_id) DO UPDATE SET version = recommendations_searchversion.version + 1
-$fn$;
-
-CREATE OR REPLACE FUNCTION nrtd_search_refresh(ids bigint[]) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_catalog AS $fn$
-BEGIN
-    DELETE FROM recommendations_searchdoc WHERE id = ANY(ids);
-    INSERT INTO recommendations_searchdoc (id, state_id, issued_on, languages, keys, document, status, status_on)
-    SELECT
-        r.id,
-        r.state_id,
-        r.issued_on,
-        array_remove(ARRAY[
-            CASE WHEN r.text_en <> '' THEN 'en' END, CASE WHEN r.text_fr <> '' THEN 'fr' END,
-            CASE WHEN r.text_es <> '' THEN 'es' END, CASE WHEN r.text_ar <> '' THEN 'ar' END,
-            CASE WHEN r.text_ru <> '' THEN 'ru' END, CASE WHEN r.text_zh_hans <> '' THEN 'zh-hans' END
-        ], NULL),
-        ARRAY(SELECT DISTINCT k FROM unnest(
-            ARRAY[
-                r.state_id,
-                {_K} * 1 + coalesce(array_position(
-                    ARRAY['upr', 'treaty_body', 'special_procedure', 'regional', 'other'], m.kind), 0),
-                {_K} * 2 + r.mechanism_id,
-                {_K} * 7 + coalesce(array_position(
-                    ARRAY['supported', 'noted', 'partially_supported', 'pending'], r.position::text), 0),
-                {_K} * 8 + coalesce(array_position(ARRAY['not_started', 'in_progress',
-                    'partially_implemented', 'implemented', 'not_applicable'], s.implementation_status::text), 0),
-                {_K} * 10 + coalesce(r.upr_cycle, 0),
-                {_K} * 11 + coalesce(extract(year FROM r.issued_on)::bigint, 0)
-            ]
-            || ARRAY(SELECT {_K} * 3 + t FROM unnest(nrtd_theme_ancestors(r.theme_ids)) AS t)
-            || ARRAY(SELECT {_K} * 4 + g FROM unnest(r.sdg_goal_ids) AS g)
-            || ARRAY(SELECT {_K} * 4 + st.goal_id FROM recommendations_sdgtarget st WHERE st.id = ANY(r.sdg_target_ids))
-            || ARRAY(SELECT {_K} * 5 + t FROM unnest(r.sdg_target_ids) AS t)
-            || ARRAY(SELECT {_K} * 6 + g FROM unnest(r.affected_group_ids) AS g)
-            || ARRAY(SELECT {_K} * 9 + e FROM unnest(r.supporting_entity_ids || r.lead_entity_id) AS e
-                     WHERE e IS NOT NULL)
-        ) AS k ORDER BY k),
-        nrtd_tsv('en', r.text_en) || nrtd_tsv('fr', r.text_fr) || nrtd_tsv('es', r.text_es)
-            || nrtd_tsv('ar', r.text_ar) || nrtd_tsv('ru', r.text_ru) || nrtd_tsv('zh_hans', r.text_zh_hans)
-            || CASE WHEN coalesce(r.text_en, '') || coalesce(r.text_fr, '') || coalesce(r.text_es, '')
-                    || coalesce(r.text_ar, '') || coalesce(r.text_ru, '') || coalesce(r.text_zh_hans, '') = ''
-               THEN nrtd_tsv('simple', r.text) ELSE ''::tsvector END
-            || array_to_tsvector(ARRAY['state' || r.state_id]),
-        coalesce(s.implementation_status, ''),
-        s.reported_on
-    FROM recommendations_recommendation r
-    JOIN recommendations_mechanism m ON m.id = r.mechanism_id
-    LEFT JOIN LATERAL (
-        SELECT u.implementation_status, u.reported_on
-        FROM followup_progressupdate u
-        WHERE u.recommendation_id = r.id AND u.status = 'published'
-        ORDER BY u.reported_on DESC, u.published_at DESC NULLS LAST, u.id DESC
-        LIMIT 1
-    ) s ON true
-    WHERE r.id = ANY(ids) AND r.published;
-END
-$fn$;
-
+{SEARCH_FUNCTIONS_SQL}
 CREATE OR REPLACE FUNCTION nrtd_search_on_recommendation() RETURNS trigger
 LANGUAGE plpgsql AS $fn$
 DECLARE
@@ -277,8 +301,7 @@ ALTER TABLE recommendations_searchversion DROP CONSTRAINT IF EXISTS searchversio
 ALTER TABLE recommendations_searchversion ADD CONSTRAINT searchversion_state_fk
     FOREIGN KEY (state_id) REFERENCES tenants_state (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED;
 
--- What is published already.
-SELECT set_config('nrtd.bypass', 'on', true);
+-- What is published already (as the owner, whom the cross-State policy lets through).
 SELECT nrtd_search_refresh(array_agg(id)) FROM recommendations_recommendation WHERE published;
 SELECT nrtd_search_bump(array_agg(DISTINCT state_id)) FROM recommendations_recommendation WHERE published;
 """

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import connections
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nrtd.db import current_alias
 from recommendations.models import AffectedGroup, Recommendation
 
 
@@ -99,10 +100,10 @@ def priority_refresh(
     recommendation_ids: Iterable[int] | None = None,
     regroup: Iterable[int] = (),
     group_id: int | None = None,
-    using: str = DEFAULT_DB_ALIAS,
+    using: str | None = None,
 ) -> int:
     """Recompute the derived factors and the score of recommendations: the State's (``state_id``;
-    None only for cross-State maintenance under the bypass), all or those given.
+    None only for cross-State maintenance inside cross_state_access), all or those given.
 
     ``regroup`` moves those recommendations into the related group ``group_id`` (None: out of
     their group) in the same statement, so confirming or leaving a group is one history entry
@@ -120,7 +121,8 @@ def priority_refresh(
         "], NULL)::varchar(30)[]"
     )
     # Every condition names the State as well: row-level security keeps the rows of other States
-    # out already, but not under the bypass, and raw SQL is outside the scoped managers' reach.
+    # out already, but not across States (the platform role, the owner), and raw SQL is outside
+    # the scoped managers' reach.
     sql = f"""
         WITH effective AS MATERIALIZED (
             SELECT r.id, r.mechanism_id, r.recommending_country_ids, r.affected_group_ids, r.priority_factors,
@@ -147,6 +149,6 @@ def priority_refresh(
         )
     """
     params = {"all": ids is None, "ids": ids or [], "regroup": regroup, "group": group_id, "state": state_id}
-    with connections[using].cursor() as cursor:
+    with connections[using or current_alias()].cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount

@@ -43,19 +43,21 @@ def state_settings_save(*, state: State, values: dict[str, Any]) -> list[str]:
     default language must be a content language). The history trigger of the State's row
     (migration tenants 0009) records who changed what; the apps' hooks run in the same
     transaction."""
-    current = State.objects.select_for_update().get(pk=state.pk)
-    changed = [name for name, value in values.items() if getattr(current, name) != value]
-    if not changed:
-        return []
-    for name in changed:
-        setattr(current, name, values[name])
-    current.full_clean(exclude=["slug", "iso3"])
-    # modeltranslation keeps the original column ("name") equal to the default language's.
-    current.save()
-    for name in changed:
-        setattr(state, name, getattr(current, name))
-    for hook in SETTINGS_CHANGED:
-        hook(current, changed)
+    # Inside the State's own context: the only place its row may change (tenants.rls).
+    with state_context(state):
+        current = State.objects.select_for_update().get(pk=state.pk)
+        changed = [name for name, value in values.items() if getattr(current, name) != value]
+        if not changed:
+            return []
+        for name in changed:
+            setattr(current, name, values[name])
+        current.full_clean(exclude=["slug", "iso3"])
+        # modeltranslation keeps the original column ("name") equal to the default language's.
+        current.save()
+        for name in changed:
+            setattr(state, name, getattr(current, name))
+        for hook in SETTINGS_CHANGED:
+            hook(current, changed)
     return changed
 
 

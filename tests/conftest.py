@@ -1,8 +1,10 @@
 """Test database, personas and planted data shared by the whole suite.
 
 The test database is created and migrated by the owner role (the ``owner`` connection), exactly
-as production migrates; the tests then connect as the application role, so row-level security
-binds every query a test makes, as it binds the running site.
+as production migrates; the tests then work as the application role, so row-level security
+binds every query a test makes, as it binds the running site. Cross-State work (planting data,
+the console) switches the test's own connection to the platform role (nrtd/settings.py,
+CROSS_STATE_DATABASE); tests/tenants/test_wall.py connects as the application role itself.
 """
 
 from __future__ import annotations
@@ -47,10 +49,12 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
         owner = connections["owner"]
         original_name = owner.settings_dict["NAME"]
         test_name = owner.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False, serialize=False)
-        default = connections["default"]
-        default.close()
-        default.settings_dict["NAME"] = test_name
-        settings.DATABASES["default"]["NAME"] = test_name
+        for alias in ("default", "platform"):
+            connections[alias].close()
+            connections[alias].settings_dict["NAME"] = test_name
+            settings.DATABASES[alias]["NAME"] = test_name
+        # The real application role's connection settings, for the wall's tests (tests/tenants/test_wall.py).
+        settings.APPLICATION_DATABASE["NAME"] = test_name
         # Planted files (evidence, a report draft) go to the session's media folder, as every
         # test's stored files do (_fresh_test).
         settings.MEDIA_ROOT = str(media_root)

@@ -11,7 +11,7 @@ os.environ.setdefault("NRTD_MODE", "test")
 if not os.environ.get("DATABASE_URL"):
     from nrtd.devtools import prepare_database
 
-    _extra, _embedded_server = prepare_database()  # kept: the server stops when this process ends
+    _extra, _embedded_server = prepare_database(tests=True)  # kept: the server stops when this process ends
     os.environ.update(_extra)
 
 from nrtd.settings import *  # noqa: F403

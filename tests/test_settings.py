@@ -12,6 +12,7 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "nrtd.example.org",
     "DATABASE_URL": "postgresql://nrtd_app:secret@db.example.org:5432/nrtd",
     "DATABASE_OWNER_URL": "postgresql://nrtd_owner:secret@db.example.org:5432/nrtd",
+    "DATABASE_PLATFORM_URL": "postgresql://nrtd_platform:secret@db.example.org:5432/nrtd",
     "CELERY_BROKER_URL": "redis://redis.example.org:6379/0",
 }
 
@@ -46,6 +47,8 @@ def test_production_refuses_to_start_without_each_required_setting():
         ("SECRET_KEY", "SECRET_KEY (or SECRET_KEY_FILE) must be set in production"),
         ("ALLOWED_HOSTS", "ALLOWED_HOSTS must list the host names the site is served on"),
         ("DATABASE_URL", "DATABASE_URL must be set in production"),
+        ("DATABASE_OWNER_URL", "DATABASE_OWNER_URL and DATABASE_PLATFORM_URL must be set in production"),
+        ("DATABASE_PLATFORM_URL", "DATABASE_OWNER_URL and DATABASE_PLATFORM_URL must be set in production"),
         ("CELERY_BROKER_URL", "CELERY_BROKER_URL must be set in production (redis://...)"),
     ):
         env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
@@ -60,6 +63,14 @@ def test_secret_can_come_from_a_file(tmp_path):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != "SECRET_KEY"}
     result = manage("check", "--deploy", "--fail-level", "DEBUG", env={**env, "SECRET_KEY_FILE": str(secret_file)})
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_an_application_role_that_crosses_states():
+    """The application's role may be neither the owner nor the platform role (docs/tenancy.md)."""
+    for other in ("DATABASE_OWNER_URL", "DATABASE_PLATFORM_URL"):
+        result = manage("check", env={**PRODUCTION_ENV, other: PRODUCTION_ENV["DATABASE_URL"]})
+        assert result.returncode != 0, other
+        assert "DATABASE_URL must name a role of its own" in result.stderr, other
 
 
 def test_debug_cannot_be_switched_on_in_production():

@@ -192,10 +192,21 @@ def test_an_archived_state_can_be_resumed(client, planted):
 
 
 def test_the_purge_function_keeps_the_history_of_a_state_that_exists(planted):
-    from django.db import connection
+    from django.db import connection, transaction
     from django.db.utils import DatabaseError
 
-    with pytest.raises(DatabaseError, match="still exists"), connection.cursor() as cursor:
+    from tenants.scoping import current_connection
+
+    # As the platform (the console deleting a State): refused while the State exists.
+    with (
+        pytest.raises(DatabaseError, match="still exists"),
+        cross_state_access(),
+        current_connection().cursor() as cursor,
+    ):
+        cursor.execute("SELECT nrtd_purge_state_history(%s)", [planted.a.state.pk])
+    # As the application, outside the State: refused before anything else (tests/tenants/test_wall.py).
+    refused = pytest.raises(DatabaseError, match="not this transaction's State")
+    with refused, transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SELECT nrtd_purge_state_history(%s)", [planted.a.state.pk])
 
 

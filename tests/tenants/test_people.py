@@ -259,7 +259,8 @@ def test_joining_a_state_that_requires_two_factor_leads_to_its_set_up(
 ):
     state = planted.a.state
     state.require_two_factor = True
-    state.save(update_fields=["require_two_factor"])
+    with state_context(state):
+        state.save(update_fields=["require_two_factor"])
     client.force_login(planted.a.people["admin"], verified=True)
     invite(client, state, django_capture_on_commit_callbacks, email="second.admin@example.org", role="admin")
     link = link_of(mail.outbox[0])

@@ -190,7 +190,8 @@ def test_an_unverified_session_of_a_platform_admin_with_a_device_is_asked_for_a_
 
 def require_two_factor(state: State) -> None:
     state.require_two_factor = True
-    state.save(update_fields=["require_two_factor"])
+    with state_context(state):
+        state.save(update_fields=["require_two_factor"])
 
 
 @pytest.mark.parametrize(
