@@ -287,6 +287,7 @@ class Server:
             "DATABASE_CONN_MAX_AGE": "60",
             "NRTD_RATE_SEARCH": "0",
             "NRTD_RATE_API": "0",
+            "NRTD_RATE_PAGE": "0",
             "REDIS_URL": REDIS_URL,
         }
         workers = str(os.cpu_count() or 2)

@@ -6,6 +6,7 @@ cache (the import's own transaction is invisible until it commits).
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 from typing import BinaryIO
 
@@ -112,6 +113,8 @@ def _job_run(state: State, job: ImportJob, fileobj: BinaryIO, options: ParseOpti
             stream = filled(records, details, tally, is_upr=is_upr)
             if options.mechanism_ids:
                 stream = followed_only(stream, set(options.mechanism_ids), index)
+            if job.dry_run:
+                stream = within_preview_budget(stream, summary)
             result = recommendations_import(
                 state=state,
                 records=stream,
@@ -188,6 +191,23 @@ def _addendum_done(state: State, job_id: int, fmt: str, outcome: AddendumOutcome
             summary={"addendum": outcome.summary()},
         )
         return ImportJob.objects.get(pk=job_id)
+
+
+def within_preview_budget(records, summary: dict):
+    """The records of a preview, up to ``NRTD_PREVIEW_MAX_ROWS`` of them or as many as are read in
+    ``NRTD_PREVIEW_SECONDS``: a preview of a huge file then holds a worker for that long at most.
+    Where it stopped goes to ``summary["preview_stopped"]`` (the job's page says so); the import
+    itself, once confirmed, reads the whole file."""
+    max_rows, seconds = settings.NRTD_PREVIEW_MAX_ROWS, settings.NRTD_PREVIEW_SECONDS
+    deadline = time.monotonic() + seconds if seconds else None
+    for count, record in enumerate(records):
+        if max_rows and count >= max_rows:
+            summary["preview_stopped"] = {"reason": "rows", "rows": count, "seconds": seconds}
+            return
+        if deadline is not None and count % 100 == 0 and time.monotonic() > deadline:
+            summary["preview_stopped"] = {"reason": "time", "rows": count, "seconds": seconds}
+            return
+        yield record
 
 
 def document_summary(document: UnDocument) -> dict:

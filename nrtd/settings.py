@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from ipaddress import ip_network
 from pathlib import Path
 
 from celery.schedules import crontab
@@ -101,6 +102,14 @@ MIDDLEWARE = [
     # Marks the session verified (request.user.is_verified()) once a code was given at sign-in.
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A signed-in session idle for NRTD_SESSION_IDLE_MINUTES is signed out (beside SESSION_COOKIE_AGE).
+    "tenants.middleware.IdleSessionMiddleware",
+    # A NUL or another control character in the path, a query parameter, a header or a form
+    # field: 400 before any view reads it (nrtd.inputs). After the language and the user are
+    # known (the page is in the person's language), before anything reads the session's cookie.
+    "nrtd.inputs.ControlCharacterMiddleware",
+    # Every page asked for without signing in counts against the client's "page" limit.
+    "nrtd.ratelimit.AnonymousRateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     # Anonymous portal search pages from the cache, before the State, the session or a view is read.
@@ -218,6 +227,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 10)
+# Signed-in sessions (platform administrators and State members: everyone who signs in) end after
+# this many minutes without a request (tenants.middleware.IdleSessionMiddleware); 0: no idle limit.
+NRTD_SESSION_IDLE_MINUTES = envint("NRTD_SESSION_IDLE_MINUTES", 30)
 
 # --- Authentication ------------------------------------------------------------------------
 AUTH_USER_MODEL = "tenants.User"
@@ -247,7 +259,17 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = envint("AXES_PROXY_COUNT", 0) or None
+# The client's address, for the rate limits and axes alike (nrtd.ratelimit.client_ip): the peer's,
+# unless NRTD_TRUSTED_PROXY_COUNT proxies stand in front (each appending to X-Forwarded-For);
+# NRTD_TRUSTED_PROXIES (addresses or networks) then names the peers whose header is believed.
+NRTD_TRUSTED_PROXY_COUNT = envint("NRTD_TRUSTED_PROXY_COUNT", envint("AXES_PROXY_COUNT", 0))
+try:
+    NRTD_TRUSTED_PROXIES = [ip_network(value, strict=False) for value in envlist("NRTD_TRUSTED_PROXIES", [])]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"NRTD_TRUSTED_PROXIES must list addresses or networks: {exc}") from exc
+AXES_CLIENT_IP_CALLABLE = "nrtd.ratelimit.axes_client_ip"
+# Password spraying: sign-in failures from one client address, whatever the user names tried,
+# before that address waits (NRTD_RATE_LIMITS["signin_failures"] below).
 
 # Two-factor sign-in (django-otp, docs/security.md): codes from an authenticator app (TOTP) and
 # one-time recovery codes. After a wrong code the next try waits 1, 2, 4, 8... seconds.
@@ -314,6 +336,10 @@ NRTD_MAX_UPLOAD_BYTES = envint("NRTD_MAX_UPLOAD_BYTES", 200 * 1024 * 1024)
 # A request body declared longer than this is refused (413) before it is read
 # (nrtd.middleware.RequestSizeMiddleware): the largest upload and a little for the form around it.
 NRTD_MAX_REQUEST_BYTES = envint("NRTD_MAX_REQUEST_BYTES", NRTD_MAX_UPLOAD_BYTES + 1024 * 1024)
+# A preview of an import reads at most so many records, for at most so many seconds (0: no
+# limit); the import itself, once confirmed, reads the whole file (imports.runs).
+NRTD_PREVIEW_MAX_ROWS = envint("NRTD_PREVIEW_MAX_ROWS", 50_000)
+NRTD_PREVIEW_SECONDS = envint("NRTD_PREVIEW_SECONDS", 30)
 # Each evidence file of a progress update (followup.evidence).
 NRTD_MAX_EVIDENCE_BYTES = envint("NRTD_MAX_EVIDENCE_BYTES", 20 * 1024 * 1024)
 
@@ -326,6 +352,18 @@ NRTD_RATE_LIMITS = {
     "api": (envint("NRTD_RATE_API", 120), 60),
     # Submissions to a consultation (posts of its form), an hour's window.
     "submit": (envint("NRTD_RATE_SUBMIT", 10), 3600),
+    # Any page asked for without signing in (nrtd.ratelimit.AnonymousRateLimitMiddleware).
+    "page": (envint("NRTD_RATE_PAGE", 300), 60),
+    # The workspace's exports (the list, the State's log, a discussion).
+    "workspace_export": (envint("NRTD_RATE_WORKSPACE_EXPORT", 30), 60),
+    # The State API and /api/v1/me/, signed in or with a token.
+    "state_api": (envint("NRTD_RATE_STATE_API", 600), 60),
+    # Sign-in failures from one client address across every user name (password spraying),
+    # beside axes' lock of one user name from one address; a quarter of an hour's window.
+    "signin_failures": (envint("NRTD_RATE_SIGNIN_FAILURES", 30), 900),
+    # Password links asked for one e-mail address, and by one client address, in an hour.
+    "reset_address": (envint("NRTD_RATE_RESET_ADDRESS", 3), 3600),
+    "reset_client": (envint("NRTD_RATE_RESET_CLIENT", 10), 3600),
 }
 # The most rows one portal export holds.
 NRTD_PORTAL_EXPORT_MAX = envint("NRTD_PORTAL_EXPORT_MAX", 50_000)
@@ -404,8 +442,16 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Per client address (NRTD_RATE_LIMITS["state_api"]); the public API has its own limit.
+    "DEFAULT_THROTTLE_CLASSES": ["nrtd.ratelimit.StateAPIThrottle"],
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON as DRF reads it, refusing control characters in any string (nrtd.inputs).
+    "DEFAULT_PARSER_CLASSES": [
+        "nrtd.inputs.CheckedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "NRTD API",
@@ -415,6 +461,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every status the API answers, not only success (nrtd.schema).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "nrtd.schema.add_error_responses",
+    ],
 }
 
 # --- Celery ------------------------------------------------------------------------------------

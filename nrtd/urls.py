@@ -14,7 +14,7 @@ from recommendations import urls as recommendations_urls
 from reporting import urls as reporting_urls
 from tenants import urls as tenants_urls
 from tenants.api import MeView
-from tenants.views import health
+from tenants.views import errors, health
 from workspace import urls as workspace_urls
 from workspace.views import home
 
@@ -53,3 +53,6 @@ urlpatterns = [
     path("<slug:state_slug>/invitation/", include((tenants_urls.invitation_urlpatterns, "invitation"))),
     path("<slug:state_slug>/", include((portal_urls.portal_urlpatterns, "portal"))),
 ]
+
+# An address under /api/ that no route matches answers JSON, as the API does (the schema says so).
+handler404 = errors.not_found

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -133,7 +134,16 @@ class PublicAPIMixin:
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
         lang = request.query_params.get("lang", "")
-        self.language = lang if lang in dict(settings.LANGUAGES) else "en"
+        # The values the schema lists, and no others: anything else is a 400 that names them.
+        errors = {}
+        if lang and lang not in dict(settings.LANGUAGES):
+            errors["lang"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(dict(settings.LANGUAGES))}]
+        sort = request.query_params.get("sort", "")
+        if sort and sort not in search.SORTS:
+            errors["sort"] = [_("Choose one of: %(values)s.") % {"values": ", ".join(search.SORTS)}]
+        if errors:
+            raise serializers.ValidationError(errors)
+        self.language = lang or "en"
         translation.activate(self.language)
         request.LANGUAGE_CODE = self.language
 

@@ -100,6 +100,20 @@ def _vocabulary_labels(facet: Facet) -> dict[int, str]:
     return labels
 
 
+def entities_named_in_public(wanted: set[int]) -> set[int]:
+    """Those of ``wanted`` that a published recommendation names (lead or supporting): the only
+    entities the portal and its API may name, whatever id a visitor asks about (two queries)."""
+    if not wanted:
+        return set()
+    published = recommendations_published()
+    named = set(published.filter(lead_entity__in=wanted).values_list("lead_entity_id", flat=True).distinct())
+    for ids in published.filter(supporting_entity_ids__overlap=list(wanted)).values_list(
+        "supporting_entity_ids", flat=True
+    ):
+        named.update(pk for pk in ids if pk in wanted)
+    return named
+
+
 def facet_labels(values: dict[Facet, set[int]]) -> dict[Facet, dict[int, str]]:
     """Labels, in the current language, of the facet values given (the State's entities: one query)."""
     labels: dict[Facet, dict[int, str]] = {}
@@ -113,7 +127,8 @@ def facet_labels(values: dict[Facet, set[int]]) -> dict[Facet, dict[int, str]]:
         elif facet == Facet.YEAR:
             labels[facet] = {v: str(v) if v else _("Date unknown") for v in wanted}
         elif facet == Facet.ENTITY:
-            labels[facet] = {obj.pk: str(obj.name) for obj in Entity.objects.filter(pk__in=wanted)}
+            named = entities_named_in_public(wanted)
+            labels[facet] = {obj.pk: str(obj.name) for obj in Entity.objects.filter(pk__in=named)}
         else:
             labels[facet] = _vocabulary_labels(facet)
     return labels

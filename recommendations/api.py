@@ -7,7 +7,16 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import APIException
 
 from recommendations.filters import RecommendationFilter
-from recommendations.models import AffectedGroup, Country, Mechanism, Recommendation, SdgGoal, SdgTarget, Theme
+from recommendations.models import (
+    AffectedGroup,
+    Country,
+    ImplementationStatus,
+    Mechanism,
+    Recommendation,
+    SdgGoal,
+    SdgTarget,
+    Theme,
+)
 from recommendations.queries import recommendations_visible_to
 from recommendations.services import StaleEdit, recommendation_create, recommendation_update
 from tenants.api import StateAPIMixin
@@ -94,6 +103,10 @@ class RecommendationSerializer(serializers.ModelSerializer):
     sdg_targets = VocabularyListField(SdgTarget, "code", ["code"], source="sdg_target_ids")
     sdg_goals = VocabularyListField(SdgGoal, "number", ["number"], source="sdg_goal_ids")
     recommending_countries = VocabularyListField(Country, "iso3", ["iso3", "iso2"], source="recommending_country_ids")
+    # Empty until a progress update is validated.
+    implementation_status = serializers.ChoiceField(
+        choices=ImplementationStatus.choices, allow_blank=True, read_only=True
+    )
     updated_at = serializers.DateTimeField(
         required=False, help_text="When editing: the value you read; a newer one on the server gives 409."
     )

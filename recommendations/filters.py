@@ -37,6 +37,24 @@ class NumberChoiceFilter(filters.ModelChoiceFilter):
     """Choice of an entry by number (``?sdg_goal=16``)."""
 
 
+class YearField(forms.IntegerField):
+    """A year of the calendar: a whole number from 1 to 9999 (PostgreSQL and Python's dates)."""
+
+    default_error_messages = {"invalid": _("Enter a year, such as 2024.")}
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": 9999})
+class YearFilter(filters.NumberFilter):
+    """A year (``?year=2024``): out of 1..9999, the list says so rather than failing."""
+
+    field_class = YearField
+
+
 # Paragraph numbers in natural order (121.2 before 121.10); the first one is the order index's.
 PARAGRAPH = "paragraph_key"
 
@@ -90,10 +108,10 @@ class RecommendationFilter(filters.FilterSet):
     position = filters.MultipleChoiceFilter(label=_("Position"), choices=Position.choices)
     annotation_type = filters.ChoiceFilter(label=_("Type"), choices=Recommendation.AnnotationType.choices)
     upr_cycle = filters.NumberFilter(label=_("UPR cycle"))
-    year = filters.NumberFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
+    year = YearFilter(label=_("Year"), field_name="issued_on", lookup_expr="year")
     # A range of years of issue (the dashboard's filter; its figures link here with the same range).
-    year_from = filters.NumberFilter(label=_("From year"), field_name="issued_on", lookup_expr="year__gte")
-    year_to = filters.NumberFilter(label=_("To year"), field_name="issued_on", lookup_expr="year__lte")
+    year_from = YearFilter(label=_("From year"), field_name="issued_on", lookup_expr="year__gte")
+    year_to = YearFilter(label=_("To year"), field_name="issued_on", lookup_expr="year__lte")
     published = filters.BooleanFilter(label=_("Published"), widget=AnyYesNo)
     to_review = filters.BooleanFilter(label=_("Has something to review"), widget=AnyYesNo, method="filter_to_review")
     # Curation. The State's own entities and clusters (callables: read in the request's scope).

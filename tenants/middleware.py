@@ -33,9 +33,15 @@ setting, and a django-scopes scope.
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -49,6 +55,8 @@ from tenants.models import State
 from tenants.queries import closed_door_for, membership_for, state_administrators, support_session_of
 from tenants.scoping import state_context
 from tenants.services import support_access_record
+
+logger = logging.getLogger(__name__)
 
 STATE_NAMESPACES = {"workspace", "portal", "state-api", "public-api"}
 # Public addresses of a State: 404 unless its portal is on.
@@ -178,3 +186,53 @@ class HistoryContextMiddleware(HistoryMiddleware):
         if user is not None and user.is_authenticated:
             context["user_name"] = str(user)
         return context
+
+
+IDLE_KEY_PREFIX = "idle:"
+
+
+def idle_key(session_key: str) -> str:
+    """The cache key of a session's last request (hashed: the session key itself is a secret)."""
+    return IDLE_KEY_PREFIX + hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+class IdleSessionMiddleware:
+    """Signs out a session that has been idle for ``NRTD_SESSION_IDLE_MINUTES`` (default 30).
+
+    Every signed-in session counts as staff here: the people who sign in are the hosting office's
+    platform administrators and the members of States (administrators, secretariat officers,
+    focal points, observers, the NHRI's accounts); visitors of the portal never sign in. The
+    absolute limit stays ``SESSION_COOKIE_AGE``. A page asked for after the idle time sends to
+    the sign-in page with a message and the page as ``next``; an API call (or a form posted)
+    goes on signed out, so the API answers 401. API tokens have no session and no idle time.
+
+    The time of each session's last request is kept in the shared cache (Redis in production),
+    for as long as a session may last, not in the session: no database write per request. A
+    cache that cannot be reached, or that lost the time, leaves the session as it is.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.NRTD_SESSION_IDLE_MINUTES * 60
+        session_key = getattr(request, "session", None) and request.session.session_key
+        if limit and session_key and request.user.is_authenticated:
+            now = int(time.time())
+            key = idle_key(session_key)
+            try:
+                last = cache.get(key)
+                cache.set(key, now, timeout=settings.SESSION_COOKIE_AGE)
+            except Exception:  # no cache: no idle limit rather than no site
+                logger.warning("idle sessions: the cache cannot be reached", exc_info=True)
+                last = None
+            if isinstance(last, int) and now - last > limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity. Sign in again to go on.")
+                    % {"minutes": settings.NRTD_SESSION_IDLE_MINUTES},
+                )
+                if request.method == "GET" and not request.path.startswith("/api/"):
+                    return redirect_to_login(request.get_full_path())
+        return self.get_response(request)

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from tenants.forms import PasswordLinkForm
-from tenants.views import invitations, log, security, settings, two_factor
+from tenants.views import invitations, log, passwords, security, settings, two_factor
 
 # The people page (workspace:member-list and its actions) is the recommendations app's: it shows
 # focal points with their entities (recommendations/urls.py).
@@ -29,7 +29,7 @@ account_urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(
+        passwords.PasswordLinkView.as_view(
             form_class=PasswordLinkForm,
             template_name="accounts/password_reset_form.html",
             email_template_name="accounts/password_reset_email.txt",

@@ -16,6 +16,7 @@ from consultation.models import Comment
 from consultation.queries import discussion_readers, discussion_rows
 from followup.models import Action
 from followup.queries import updates_visible_to
+from nrtd.ratelimit import RateLimitMixin
 from recommendations.exports import table_csv, table_xlsx
 from recommendations.models import Recommendation
 from recommendations.queries import recommendations_visible_to
@@ -159,7 +160,10 @@ def _when(moment):
     return timezone.localtime(moment).replace(microsecond=0, tzinfo=None) if moment else ""
 
 
-class DiscussionExportView(StatePermissionMixin, View):
+class DiscussionExportView(RateLimitMixin, StatePermissionMixin, View):
+    # Counted per client address before anything is read (NRTD_RATE_WORKSPACE_EXPORT).
+    rate_scope = "workspace_export"
+
     """The recommendation with every comment the person may read on it, its actions and its updates,
     as CSV or Excel (``?format=csv``)."""
 

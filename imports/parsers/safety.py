@@ -16,7 +16,12 @@ from __future__ import annotations
 import codecs
 import zipfile
 from typing import BinaryIO
+from xml.parsers.expat import errors as expat_errors
+from xml.sax import SAXException
+from xml.sax.handler import ContentHandler
 
+import defusedxml.sax
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -80,6 +85,8 @@ def check_zip_safety(
             for member in members:
                 if _should_scan(member.filename):
                     _check_no_doctype(archive, member)
+                    if member.filename.lower().endswith(_XML_EXTENSIONS):
+                        _check_parses_without_dtd(archive, member)
     finally:
         fileobj.seek(start)
 
@@ -165,6 +172,46 @@ def _check_no_doctype(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None
                 )
             tail = text[-overlap_chars:]
             chunk = stream.read(_SCAN_CHUNK_BYTES)
+
+
+# The XML parts of an Office package; other parts (printer settings, macros, embedded files) are binary.
+_XML_EXTENSIONS = (".xml", ".rels", ".vml")
+_ENCODING_ERRORS = {expat_errors.XML_ERROR_UNKNOWN_ENCODING, expat_errors.XML_ERROR_INCORRECT_ENCODING}
+
+
+def _check_parses_without_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
+    """Parse the part with the DTD forbidden, whatever encoding it is written in.
+
+    The byte scan above guesses the encoding; this pass does not guess: expat (through defusedxml,
+    with ``forbid_dtd``, ``forbid_entities`` and ``forbid_external``) reads the part as any XML
+    reader would, so a DOCTYPE in an encoding the scan did not think of is still refused, and a
+    part in an encoding expat does not read (UTF-32, EBCDIC...) is refused as no Office part.
+    Streamed, nothing kept: memory stays flat whatever the part's size.
+    """
+    with archive.open(member) as stream:
+        try:
+            defusedxml.sax.parse(stream, ContentHandler(), forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        except DefusedXmlException as exc:
+            raise ImportFormatError(
+                _(
+                    # Translators: %(part)s is the name of a file inside the uploaded Office (zip) file.
+                    "The part %(part)s declares a DOCTYPE or XML entities, which Office documents never do; "
+                    "the file was refused for safety."
+                )
+                % {"part": repr(member.filename)}
+            ) from exc
+        except (SAXException, ValueError, LookupError) as exc:
+            # A part that is not well-formed is left to the parser that reads it (its own message);
+            # one whose encoding expat cannot read could hide a DTD from this pass: refused.
+            if isinstance(exc, LookupError) or _ENCODING_ERRORS & {str(exc), str(getattr(exc, "getMessage", str)())}:
+                raise ImportFormatError(
+                    _(
+                        # Translators: %(part)s is the name of a file inside the uploaded Office (zip) file.
+                        "The part %(part)s is not XML as Office documents write it (UTF-8 or UTF-16); "
+                        "the file was refused for safety."
+                    )
+                    % {"part": repr(member.filename)}
+                ) from exc
 
 
 def _xml_part_encoding(head: bytes) -> str:

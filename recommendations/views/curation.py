@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import FormView
 
+from nrtd.ratelimit import RateLimitMixin
 from recommendations import curation, extensions
 from recommendations.curation_forms import BulkActionForm, CurationForm, SavedViewForm
 from recommendations.exports import export_response, filters_of
@@ -274,7 +275,10 @@ class RecommendationUnrelateView(StatePermissionMixin, View):
         return redirect("workspace:recommendation-detail", state_slug=request.state.slug, pk=self.recommendation.pk)
 
 
-class ExportView(StatePermissionMixin, View):
+class ExportView(RateLimitMixin, StatePermissionMixin, View):
+    # Counted per client address before anything is read (NRTD_RATE_WORKSPACE_EXPORT).
+    rate_scope = "workspace_export"
+
     """The filtered list as a spreadsheet (``?format=xlsx`` or ``csv``)."""
 
     permission_required = "recommendations.view_recommendation"

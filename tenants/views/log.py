@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from nrtd.ratelimit import RateLimitMixin
 from tenants.history_display import by_day
 from tenants.log import LogFilterForm, LogQuery, export_bytes, log_page
 from tenants.views.mixins import StatePermissionMixin
@@ -48,7 +49,10 @@ class StateLogView(StatePermissionMixin, TemplateView):
         )
 
 
-class StateLogExportView(StatePermissionMixin, View):
+class StateLogExportView(RateLimitMixin, StatePermissionMixin, View):
+    # Counted per client address before anything is read (NRTD_RATE_WORKSPACE_EXPORT).
+    rate_scope = "workspace_export"
+
     permission_required = "tenants.view_state_log"
 
     def get(self, request, *args, **kwargs):

@@ -26,6 +26,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
+from nrtd.ratelimit import quota_add, quota_used
 from tenants import two_factor
 
 PENDING_SESSION_KEY = "nrtd_two_factor_pending"
@@ -51,6 +52,7 @@ class SetupCodeForm(CodeForm):
 
 WRONG_CODE = _("That code is not right. Check that your device's clock is right, and try again.")
 TOO_MANY = _("Too many wrong codes. Wait a few seconds, then try again.")
+SPRAYING = _("Too many failed sign-ins from this address. Try again in %(minutes)s minutes.")
 
 
 def safe_next(request, default: str = "") -> str:
@@ -67,9 +69,33 @@ def with_next(url: str, next_url: str) -> str:
 
 
 class SignInView(LoginView):
-    """The password step. A person with two-factor sign-in goes on to the code step, still signed out."""
+    """The password step. A person with two-factor sign-in goes on to the code step, still signed out.
+
+    Beside axes' lock of one user name from one address, the failures of one client address are
+    counted whatever the user names tried (password spraying): past the ``signin_failures``
+    limit of ``NRTD_RATE_LIMITS``, the address waits for the window's end (429), nothing checked.
+    """
 
     template_name = "accounts/login.html"
+
+    def post(self, request, *args, **kwargs):
+        limit, window = settings.NRTD_RATE_LIMITS["signin_failures"]
+        if limit and quota_used(request, "signin_failures") >= limit:
+            response = render(
+                request,
+                "429.html",
+                {"retry_after": window, "message": SPRAYING % {"minutes": max(window // 60, 1)}},
+                status=429,
+            )
+            response["Retry-After"] = str(window)
+            return response
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        limit, window = settings.NRTD_RATE_LIMITS["signin_failures"]
+        if limit and self.request.method == "POST":
+            quota_add(self.request, "signin_failures", window)
+        return super().form_invalid(form)
 
     def form_valid(self, form):
         user = form.get_user()

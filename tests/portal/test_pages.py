@@ -244,7 +244,7 @@ def test_public_api_search_pagination_and_schema(client, portal_data):
 
 
 def test_rate_limits_answer_429(client, portal_data, settings):
-    settings.NRTD_RATE_LIMITS = {"search": (3, 60), "export": (1, 60), "api": (2, 60)}
+    settings.NRTD_RATE_LIMITS = {**settings.NRTD_RATE_LIMITS, "search": (3, 60), "export": (1, 60), "api": (2, 60)}
     for _attempt in range(3):
         assert client.get(url(portal_data), {"q": "x"}).status_code == 200
     refused = client.get(url(portal_data), {"q": "y", "lang": "fr"})
