@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PYTEST_ARGS ?=
 
-.PHONY: run test install lint format static messages lock migrate bench clean help
+.PHONY: run test install lint format static messages lock migrate bench clean help backup restore
 
 help:
 	@echo "make run    - set up everything and start NRTD with a demo on http://127.0.0.1:$${PORT:-8000}"
@@ -42,6 +42,15 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 		|| (sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+
+# Whole-installation backup and restore (docs/operations.md), with the environment of the site
+# (DATABASE_BACKUP_URL; DATABASE_ADMIN_URL for the restore): make backup DEST=/backups/2026-12-06
+backup: install
+	$(BIN)/python manage.py backup $(DEST)
+
+# make restore FROM=/backups/2026-12-06 DATABASE=nrtd_restored
+restore: install
+	$(BIN)/python manage.py restore $(FROM) --database $(DATABASE)
 
 lint: install
 	$(BIN)/ruff check .

@@ -20,8 +20,16 @@
 4. On the UHRI API sample, which holds each record in six languages, how far the groups found
    on the French, Spanish and Chinese texts agree with those found on the English ones.
 
-Needs no database (the parser only needs Django's settings for its messages).
+5. With ``--scale N`` (100000 by default with ``--only-scale``): the job itself
+   (``recommendations.tasks.related_suggest_task``) on a State of N recommendations seeded by
+   ``bench/bigstate.py``, run in a child process: its peak resident memory (``os.wait4``'s
+   ``ru_maxrss``), wall and CPU seconds, the longest transaction its connection held open
+   (``pg_stat_activity``, sampled every 0.2 s), the blocks and the suggestions made (targets at
+   100,000: 500 MB, 180 s, no transaction open while it computes).
+
+Parts 1-4 need no database (the parser only needs Django's settings for its messages).
 Prints one JSON line. Run: python -m nrtd.devtools bench bench/related.py [--threshold 0.25]
+[--scale 100000 | --only-scale]
 """
 
 from __future__ import annotations
@@ -31,7 +39,9 @@ import csv
 import io
 import json
 import os
+import subprocess
 import sys
+import threading
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -42,9 +52,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nrtd.settings")
 django.setup()
 
+from django.db import connection, connections  # noqa: E402
+
+from bench import bigstate  # noqa: E402
 from imports.parsers.records import ParsedRecommendation  # noqa: E402
 from imports.parsers.upr_docx import iter_upr_docx  # noqa: E402
-from recommendations.related import DEFAULT_THRESHOLD, Item, pairs_of, suggest_groups  # noqa: E402
+from recommendations.models import RelatedSuggestion  # noqa: E402
+from recommendations.related import BLOCK_SIZE, DEFAULT_THRESHOLD, Item, pairs_of, suggest_groups  # noqa: E402
+from recommendations.tasks import related_suggest_task  # noqa: E402
+from tenants.models import State  # noqa: E402
+from tenants.scoping import state_context  # noqa: E402
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 SHARED = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "samples"
@@ -196,11 +213,80 @@ def language_agreement() -> dict[str, dict[str, float | int]]:
     }
 
 
+APPLICATION_NAME = "nrtd-bench-related-job"
+
+
+def job_child(state_id: int) -> None:
+    """In the child process: the job as a worker runs it; prints what it made."""
+    started = time.process_time()
+    related_suggest_task(state_id)
+    with state_context(State.objects.get(pk=state_id)):
+        made = RelatedSuggestion.objects.filter(status=RelatedSuggestion.Status.OPEN).count()
+    print(json.dumps({"suggestions": made, "cpu_s": round(time.process_time() - started, 1)}))
+
+
+def scale(records: int) -> dict:
+    """The job at ``records`` recommendations in one State, in a child process (see the docstring)."""
+    state = bigstate.seed(records)
+    longest = [0.0]
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            with connections["default"].cursor() as cursor:
+                cursor.execute(
+                    "SELECT coalesce(max(extract(epoch FROM now() - xact_start)), 0) FROM pg_stat_activity"
+                    " WHERE application_name = %s AND xact_start IS NOT NULL",
+                    [APPLICATION_NAME],
+                )
+                longest[0] = max(longest[0], float(cursor.fetchone()[0]))
+            time.sleep(0.2)
+        connections["default"].close()
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    connection.close()
+    started = time.perf_counter()
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--job-child", str(state.pk)],
+        env={**os.environ, "PGAPPNAME": APPLICATION_NAME},
+        stdout=subprocess.PIPE,
+    )
+    watcher.start()
+    output = child.stdout.read()
+    _pid, status, usage = os.wait4(child.pid, 0)
+    seconds = time.perf_counter() - started
+    done.set()
+    watcher.join()
+    if status != 0:
+        raise SystemExit(f"the job failed ({status})")
+    made = json.loads(output)
+    return {
+        "scale_records": records,
+        "scale_peak_rss_mb": round(usage.ru_maxrss / 1024),
+        "scale_wall_s": round(seconds, 1),
+        "scale_cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+        "scale_longest_transaction_s": round(longest[0], 2),
+        "scale_suggestions": made["suggestions"],
+        "scale_block_size": BLOCK_SIZE,
+        "load_average": [round(value, 2) for value in os.getloadavg()],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--size", type=int, default=5000)
+    parser.add_argument("--scale", type=int, default=0, help="Also the job at this many recommendations")
+    parser.add_argument("--only-scale", action="store_true", help="Only the job at --scale (default 100000)")
+    parser.add_argument("--job-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.job_child:
+        job_child(args.job_child)
+        return
+    if args.only_scale:
+        result = scale(args.scale or 100_000)
+        print(json.dumps(result))
+        return
 
     labels = json.loads(LABELS.read_text(encoding="utf-8"))["groups"]
     labelled = pairs_of(labels)
@@ -253,6 +339,7 @@ def main() -> None:
                 f"groups_{args.size}": groups_large,
                 "large_source": UPR_INFO.name,
                 "uhri_agreement_with_english": language_agreement(),
+                **(scale(args.scale) if args.scale else {}),
             }
         )
     )

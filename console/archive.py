@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import os
 import posixpath
 import zipfile
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -38,7 +40,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import SuspiciousFileOperation
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.db import models
 from django.utils import timezone
@@ -177,17 +179,83 @@ def _vocabulary_by_table() -> dict[str, tuple[type[models.Model], str]]:
     return {model._meta.db_table: (model, key) for model, key in _vocabulary_keys().items()}
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _json(value) -> dict:
+    return value if isinstance(value, dict) else json.loads(value)
 
 
-def _select_json(cursor, sql: str, params) -> list[dict]:
-    cursor.execute(sql, params)
-    return [value if isinstance(value, dict) else json.loads(value) for (value,) in cursor.fetchall()]
+def _select_chunks(table: str, state_id: int, alias: str = "t") -> Iterator[list[dict]]:
+    """Every row of ``table`` of the State as a dict, in id order, ``CHUNK`` rows at a time.
+
+    One query through a server-side cursor (inside the export's transaction): rows stream from
+    PostgreSQL as they are read, and the query is planned once (keyset pages re-scan the State's
+    rows of an index that does not lead with the id, each page).
+    """
+    connection = current_connection()
+    quote = connection.ops.quote_name
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(
+            f"SELECT to_jsonb({alias}) FROM {quote(table)} {alias} WHERE {alias}.state_id = %s ORDER BY {alias}.id",
+            [state_id],
+        )
+        while rows := cursor.fetchmany(CHUNK):
+            yield [_json(value) for (value,) in rows]
 
 
-def _jsonl(rows: list[dict]) -> bytes:
-    return "".join(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows).encode()
+def _line(row: dict) -> bytes:
+    return (json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n").encode()
+
+
+class _Member:
+    """A zip member written as a stream, with its SHA-256 kept as it goes."""
+
+    def __init__(self, archive: zipfile.ZipFile, name: str, checksums: dict[str, str]):
+        self.name, self.checksums = name, checksums
+        self.out = archive.open(name, "w", force_zip64=True)
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> None:
+        self.digest.update(data)
+        self.out.write(data)
+
+    def __enter__(self) -> _Member:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.out.close()
+        self.checksums[self.name] = self.digest.hexdigest()
+
+
+def _user_ids(cursor, state_id: int, tables: list[str], references: dict[str, list[Reference]]) -> set[int]:
+    """The people the State's rows and history refer to, found by the database (not in memory)."""
+    quote = current_connection().ops.quote_name
+    found: set[int] = set()
+    for table in tables:
+        for ref in references[table]:
+            if ref.kind == "user":
+                cursor.execute(
+                    f"SELECT DISTINCT {quote(ref.column)} FROM {quote(table)}"
+                    f" WHERE state_id = %s AND {quote(ref.column)} IS NOT NULL",
+                    [state_id],
+                )
+                found.update(value for (value,) in cursor.fetchall())
+    # People named in history (a membership since removed, say) come too, when their account exists.
+    cursor.execute(
+        f"SELECT DISTINCT actor_id FROM {quote(HISTORY_TABLE)} WHERE state_id = %s AND actor_id IS NOT NULL",
+        [state_id],
+    )
+    found.update(value for (value,) in cursor.fetchall())
+    for table, refs in references.items():
+        for ref in refs:
+            if ref.kind != "user":
+                continue
+            for side in ("before", "after"):
+                cursor.execute(
+                    f"SELECT DISTINCT ({side} ->> %s)::bigint FROM {quote(HISTORY_TABLE)}"
+                    f" WHERE state_id = %s AND table_name = %s AND jsonb_typeof({side} -> %s) = 'number'",
+                    [ref.column, state_id, table, ref.column],
+                )
+                found.update(value for (value,) in cursor.fetchall())
+    return found
 
 
 def _encode(row: dict, refs: list[Reference], *, vocab_out, users_out, missing: list) -> dict:
@@ -211,176 +279,202 @@ def _encode(row: dict, refs: list[Reference], *, vocab_out, users_out, missing: 
 def state_export(*, state: State, fileobj: BinaryIO, actor: User | None = None) -> dict:
     """Write ``state``'s complete data as a zip to ``fileobj``; return the manifest.
 
-    Reads under ``cross_state_access()``, always filtered by the State's id. Side effect: a
-    ``PlatformAuditEntry`` "export" with the row counts.
+    Reads under ``cross_state_access()``, always filtered by the State's id, ``CHUNK`` rows a
+    query, and writes each member as it reads it (the manifest, with the members' checksums,
+    last): memory does not grow with the State. Side effect: a ``PlatformAuditEntry`` "export"
+    with the row counts.
     """
     tables = [table for table in state_owned_tables() if table != HISTORY_TABLE]
     _, references, file_columns = _describe([*tables, HISTORY_TABLE])
     vocab_out: dict[str, dict] = {}
     for table, (model, key) in _vocabulary_by_table().items():
         vocab_out[table] = dict(model.objects.values_list("pk", key))
-    members: dict[str, bytes] = {}
     counts: dict[str, int] = {}
+    checksums: dict[str, str] = {}
     files: list[dict] = []
     missing_files: list[str] = []
-    with cross_state_access(), current_connection().cursor() as cursor:
-        quote = current_connection().ops.quote_name
+    history_count = 0
+    with (
+        cross_state_access(),
+        current_connection().cursor() as cursor,
+        zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+    ):
         state = State.objects.get(pk=state.pk)
-        raw: dict[str, list[dict]] = {}
-        user_ids: set[int] = set()
-        for table in tables:
-            raw[table] = _select_json(
-                cursor, f"SELECT to_jsonb(t) FROM {quote(table)} t WHERE state_id = %s ORDER BY id", [state.pk]
-            )
-            for ref in references[table]:
-                if ref.kind == "user":
-                    user_ids.update(row[ref.column] for row in raw[table] if row.get(ref.column) is not None)
-        history = _select_json(
-            cursor, f"SELECT to_jsonb(h) FROM {quote(HISTORY_TABLE)} h WHERE state_id = %s ORDER BY id", [state.pk]
-        )
-        # People named in history (a membership since removed, say) come too, when their account exists.
-        user_ids.update(entry["actor_id"] for entry in history if entry.get("actor_id"))
-        for entry in history:
-            for ref in references.get(entry["table_name"], []):
-                if ref.kind == "user":
-                    for side in (entry.get("before") or {}, entry.get("after") or {}):
-                        if isinstance(side.get(ref.column), int):
-                            user_ids.add(side[ref.column])
         users = list(
-            User.objects.filter(pk__in=user_ids)
+            User.objects.filter(pk__in=_user_ids(cursor, state.pk, tables, references))
             .order_by("email")
             .values("id", "email", "name", "language", "is_active")
         )
         users_out = {user["id"]: user["email"] for user in users}
-        missing: list = []
         for table in tables:
-            rows = []
-            for row in raw[table]:
-                row.pop("state_id", None)
-                rows.append(_encode(row, references[table], vocab_out=vocab_out, users_out=users_out, missing=missing))
-                for column in file_columns.get(table, []):
-                    name = row.get(column)
-                    if not name:
-                        continue
-                    try:
-                        with default_storage.open(name, "rb") as stored:
-                            data = stored.read()
-                    except (FileNotFoundError, OSError):
-                        missing_files.append(name)
-                        continue
-                    member = f"files/{table}/{row['id']}/{column}/{posixpath.basename(name)}"
-                    members[member] = data
-                    files.append({"table": table, "id": row["id"], "column": column, "name": name, "member": member})
-            if missing:
-                raise ArchiveError(f"{table} refers to entries that do not exist: {missing[:5]}")
-            counts[table] = len(rows)
-            members[f"tables/{table}.jsonl"] = _jsonl(rows)
-        history_missing: list = []
-        for entry in history:
-            entry.pop("state_id", None)
-            # Who made the change travels by e-mail, as every reference to a person.
-            entry["actor_id"] = users_out.get(entry.get("actor_id"))
-            refs = references.get(entry["table_name"], [])
-            for side in ("before", "after"):
-                if entry.get(side):
-                    # A vocabulary entry or a person deleted since: left out of the old state shown.
-                    entry[side] = _encode(
-                        entry[side], refs, vocab_out=vocab_out, users_out=users_out, missing=history_missing
-                    )
-        members["history.jsonl"] = _jsonl(history)
-        context_ids = sorted({entry["context_id"] for entry in history if entry.get("context_id")})
-        contexts = (
-            _select_json(
-                cursor, "SELECT to_jsonb(c) FROM pghistory_context c WHERE id = ANY(%s::uuid[])", [context_ids]
-            )
-            if context_ids
-            else []
-        )
-        members["contexts.jsonl"] = _jsonl(contexts)
-        members["users.jsonl"] = _jsonl(
-            [{key: user[key] for key in ("email", "name", "language", "is_active")} for user in users]
-        )
-    manifest = {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "created_at": timezone.now().isoformat(),
-        "state": {
-            "name": state.name,
-            "slug": state.slug,
-            "iso3": state.iso3,
-            "content_languages": state.content_languages,
-            "default_language": state.default_language,
-            "portal_enabled": state.portal_enabled,
-            "require_two_factor": state.require_two_factor,
-            "status": state.status,
-            # The settings page's (tenants.state_settings); an older archive has none of them.
-            "settings": {name: getattr(state, name) for name in ARCHIVED_SETTINGS},
-        },
-        "tables": counts,
-        "history_entries": len(history),
-        "users": len(users),
-        "files": files,
-        "missing_files": missing_files,
-        "checksums": {name: _sha256(data) for name, data in sorted(members.items())},
-    }
-    with zipfile.ZipFile(fileobj, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            missing: list = []
+            stored: list[dict] = []
+            counts[table] = 0
+            with _Member(archive, f"tables/{table}.jsonl", checksums) as member:
+                for chunk in _select_chunks(table, state.pk):
+                    for row in chunk:
+                        row.pop("state_id", None)
+                        encoded = _encode(
+                            row, references[table], vocab_out=vocab_out, users_out=users_out, missing=missing
+                        )
+                        member.write(_line(encoded))
+                        stored.extend(
+                            {"table": table, "id": row["id"], "column": column, "name": row[column]}
+                            for column in file_columns.get(table, [])
+                            if row.get(column)
+                        )
+                    counts[table] += len(chunk)
+                    if missing:
+                        raise ArchiveError(f"{table} refers to entries that do not exist: {missing[:5]}")
+            for item in stored:
+                member_name = f"files/{table}/{item['id']}/{item['column']}/{posixpath.basename(item['name'])}"
+                try:
+                    source = default_storage.open(item["name"], "rb")
+                except (FileNotFoundError, OSError):
+                    missing_files.append(item["name"])
+                    continue
+                with source, _Member(archive, member_name, checksums) as member:
+                    while block := source.read(1024 * 1024):
+                        member.write(block)
+                files.append({**item, "member": member_name})
+        context_ids: set[str] = set()
+        with _Member(archive, "history.jsonl", checksums) as member:
+            for chunk in _select_chunks(HISTORY_TABLE, state.pk, alias="h"):
+                for entry in chunk:
+                    entry.pop("state_id", None)
+                    # Who made the change travels by e-mail, as every reference to a person.
+                    entry["actor_id"] = users_out.get(entry.get("actor_id"))
+                    refs = references.get(entry["table_name"], [])
+                    for side in ("before", "after"):
+                        if entry.get(side):
+                            # A vocabulary entry or a person deleted since: left out of the old state shown.
+                            entry[side] = _encode(
+                                entry[side], refs, vocab_out=vocab_out, users_out=users_out, missing=[]
+                            )
+                    if entry.get("context_id"):
+                        context_ids.add(entry["context_id"])
+                    member.write(_line(entry))
+                history_count += len(chunk)
+        with _Member(archive, "contexts.jsonl", checksums) as member:
+            ordered = sorted(context_ids)
+            for start in range(0, len(ordered), CHUNK):
+                cursor.execute(
+                    "SELECT to_jsonb(c) FROM pghistory_context c WHERE id = ANY(%s::uuid[]) ORDER BY id",
+                    [ordered[start : start + CHUNK]],
+                )
+                for (value,) in cursor.fetchall():
+                    member.write(_line(_json(value)))
+        with _Member(archive, "users.jsonl", checksums) as member:
+            for user in users:
+                member.write(_line({key: user[key] for key in ("email", "name", "language", "is_active")}))
+        manifest = {
+            "format": FORMAT,
+            "version": FORMAT_VERSION,
+            "created_at": timezone.now().isoformat(),
+            "state": {
+                "name": state.name,
+                "slug": state.slug,
+                "iso3": state.iso3,
+                "content_languages": state.content_languages,
+                "default_language": state.default_language,
+                "portal_enabled": state.portal_enabled,
+                "require_two_factor": state.require_two_factor,
+                "status": state.status,
+                # The settings page's (tenants.state_settings); an older archive has none of them.
+                "settings": {name: getattr(state, name) for name in ARCHIVED_SETTINGS},
+            },
+            "tables": counts,
+            "history_entries": history_count,
+            "users": len(users),
+            "files": files,
+            "missing_files": missing_files,
+            "checksums": dict(sorted(checksums.items())),
+        }
         archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True))
-        for name, data in sorted(members.items()):
-            archive.writestr(name, data)
     _audit(
         state=state,
         actor=actor,
         action=PlatformAuditEntry.Action.EXPORT,
         rows=counts,
-        history_entries=len(history),
+        history_entries=history_count,
         files=len(files),
     )
     return manifest
 
 
-def _read_archive(fileobj: BinaryIO, *, max_uncompressed_bytes: int) -> tuple[dict, dict[str, bytes]]:
+def _open_archive(fileobj: BinaryIO, *, max_uncompressed_bytes: int) -> tuple[zipfile.ZipFile, dict, set[str]]:
+    """The archive opened (the caller closes it), its manifest, its members; every check made first.
+
+    The members' checksums are verified reading each as a stream: nothing is held in memory.
+    """
     try:
         archive = zipfile.ZipFile(fileobj)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError) as exc:
         raise ArchiveError("The file is not a zip archive") from exc
-    with archive:
-        infos = archive.infolist()
-        try:
-            # The size, ratio, count, encryption and compression checks of the importers (the
-            # members are JSON and stored files, never parsed as XML).
-            _check_members(infos, max_uncompressed_bytes=max_uncompressed_bytes, max_ratio=100, max_members=MAX_MEMBERS)
-        except ImportFormatError as exc:
-            raise ArchiveError(str(exc)) from exc
-        names = [info.filename for info in infos]
-        for name in names:
-            parts = name.split("/")
-            if name.startswith("/") or "\\" in name or ".." in parts or len(names) != len(set(names)):
-                raise ArchiveError(f"The archive holds an unsafe or repeated name: {name!r}")
-        if MANIFEST not in names:
-            raise ArchiveError("The archive has no manifest.json")
-        try:
-            data = {name: archive.read(name) for name in names}
-        except (zipfile.BadZipFile, OSError, EOFError) as exc:
-            raise ArchiveError(f"The archive is damaged: {exc}") from exc
     try:
-        manifest = json.loads(data.pop(MANIFEST))
+        manifest, names = _check_archive(archive, max_uncompressed_bytes=max_uncompressed_bytes)
+    except BaseException:
+        archive.close()
+        raise
+    return archive, manifest, names
+
+
+def _check_archive(archive: zipfile.ZipFile, *, max_uncompressed_bytes: int) -> tuple[dict, set[str]]:
+    infos = archive.infolist()
+    try:
+        # The size, ratio, count, encryption and compression checks of the importers (the
+        # members are JSON and stored files, never parsed as XML).
+        _check_members(infos, max_uncompressed_bytes=max_uncompressed_bytes, max_ratio=100, max_members=MAX_MEMBERS)
+    except ImportFormatError as exc:
+        raise ArchiveError(str(exc)) from exc
+    names = [info.filename for info in infos]
+    for name in names:
+        parts = name.split("/")
+        if name.startswith("/") or "\\" in name or ".." in parts or len(names) != len(set(names)):
+            raise ArchiveError(f"The archive holds an unsafe or repeated name: {name!r}")
+    if MANIFEST not in names:
+        raise ArchiveError("The archive has no manifest.json")
+    try:
+        manifest = json.loads(archive.read(MANIFEST))
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise ArchiveError(f"The archive is damaged: {exc}") from exc
     except ValueError as exc:
         raise ArchiveError("manifest.json is not valid JSON") from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
         raise ArchiveError("manifest.json does not describe a State archive")
     if manifest.get("version") != FORMAT_VERSION:
         raise ArchiveError(f"Archive format version {manifest.get('version')!r} is not supported ({FORMAT_VERSION} is)")
+    members = set(names) - {MANIFEST}
     checksums = manifest.get("checksums")
-    if not isinstance(checksums, dict) or set(checksums) != set(data):
+    if not isinstance(checksums, dict) or set(checksums) != members:
         raise ArchiveError("The archive's members do not match its manifest")
     for name, digest in checksums.items():
-        if _sha256(data[name]) != digest:
+        hasher = hashlib.sha256()
+        try:
+            with archive.open(name) as member:
+                while block := member.read(1024 * 1024):
+                    hasher.update(block)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
+            raise ArchiveError(f"The archive is damaged: {exc}") from exc
+        if hasher.hexdigest() != digest:
             raise ArchiveError(f"{name} does not match its checksum: the archive was altered or damaged")
-    return manifest, data
+    return manifest, members
 
 
-def _lines(data: bytes) -> list[dict]:
-    return [json.loads(line) for line in data.decode().splitlines() if line.strip()]
+def _lines(archive: zipfile.ZipFile, members: set[str], name: str) -> Iterator[dict]:
+    """The JSON lines of a member, one at a time (none when the archive lacks it)."""
+    if name not in members:
+        return
+    with archive.open(name) as raw:
+        for line in io.TextIOWrapper(raw, encoding="utf-8"):
+            if line.strip():
+                yield json.loads(line)
+
+
+def _chunks(rows: Iterable[dict], size: int = CHUNK) -> Iterator[list[dict]]:
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def _table_order(tables: list[str], references: dict[str, list[Reference]]) -> list[str]:
@@ -417,8 +511,26 @@ def state_import(
     code is refused (give ``iso3`` to import a copy into the installation it came from).
     ArchiveError, with nothing written, for an unsafe, altered or unknown archive, a table or
     column this installation lacks, or a vocabulary entry it does not have.
+
+    The archive is read as a stream, member by member and ``CHUNK`` rows at a time: checked
+    first (checksums, columns, vocabularies), then written. What stays in memory is the map of
+    old ids to new ones.
     """
-    manifest, data = _read_archive(fileobj, max_uncompressed_bytes=max_uncompressed_bytes)
+    archive, manifest, members = _open_archive(fileobj, max_uncompressed_bytes=max_uncompressed_bytes)
+    with archive:
+        return _import(archive, manifest, members, slug=slug, name=name, iso3=iso3, actor=actor)
+
+
+def _import(
+    archive: zipfile.ZipFile,
+    manifest: dict,
+    members: set[str],
+    *,
+    slug: str,
+    name: str | None,
+    iso3: str | None,
+    actor: User | None,
+) -> State:
     source = manifest.get("state") or {}
     iso3 = (iso3 or source.get("iso3") or "").upper()
     if State.objects.filter(slug=slug).exists():
@@ -428,35 +540,15 @@ def state_import(
 
     tables = [table for table in state_owned_tables() if table != HISTORY_TABLE]
     _, references, file_columns = _describe([*tables, HISTORY_TABLE])
-    archived_tables = manifest.get("tables") or {}
+    archived_tables = list(manifest.get("tables") or {})
     unknown_tables = sorted(set(archived_tables) - set(tables))
     if unknown_tables:
         raise ArchiveError(f"This installation has no table {', '.join(unknown_tables)}")
-    rows = {table: _lines(data.get(f"tables/{table}.jsonl", b"")) for table in archived_tables}
-    connection = current_connection()
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        for table, table_rows in rows.items():
-            cursor.execute(
-                "SELECT column_name, is_generated = 'ALWAYS' FROM information_schema.columns"
-                " WHERE table_schema = current_schema() AND table_name = %s",
-                [table],
-            )
-            found = cursor.fetchall()
-            columns = {column for column, _generated in found}
-            # A generated column (a sort key) is PostgreSQL's to fill: it is never written.
-            for column in [column for column, generated in found if generated]:
-                for row in table_rows:
-                    row.pop(column, None)
-            extra = sorted({key for row in table_rows for key in row} - columns)
-            if extra:
-                raise ArchiveError(f"{table} has no column {', '.join(extra)} here (an older installation?)")
 
     # Every vocabulary label must exist here; all unknown ones are named at once.
     vocab_in: dict[str, dict] = {}
     for table, (model, key) in _vocabulary_by_table().items():
         vocab_in[table] = {value: pk for pk, value in model.objects.values_list("pk", key)}
-    history = _lines(data.get("history.jsonl", b""))
     unknown: set[str] = set()
 
     def check(row: dict, refs: list[Reference]) -> None:
@@ -467,13 +559,36 @@ def state_import(
                 if value not in vocab_in[ref.target]:
                     unknown.add(f"{ref.target.split('_', 1)[1]} {value!r}")
 
-    for table, table_rows in rows.items():
-        for row in table_rows:
-            check(row, references[table])
-    for entry in history:
+    # First pass, nothing written: columns and vocabularies checked, and the old ids of every row
+    # and every row history remembers collected (new ids are given in their order).
+    connection = current_connection()
+    quote = connection.ops.quote_name
+    generated: dict[str, set[str]] = {}
+    old_ids: dict[str, set[int]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        for table in archived_tables:
+            cursor.execute(
+                "SELECT column_name, is_generated = 'ALWAYS' FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name = %s",
+                [table],
+            )
+            found = cursor.fetchall()
+            columns = {column for column, _generated in found}
+            # A generated column (a sort key) is PostgreSQL's to fill: it is never written.
+            generated[table] = {column for column, is_generated in found if is_generated}
+            extra: set[str] = set()
+            for row in _lines(archive, members, f"tables/{table}.jsonl"):
+                extra.update(set(row) - columns - generated[table])
+                check(row, references[table])
+                old_ids[table].add(row["id"])
+            if extra:
+                raise ArchiveError(f"{table} has no column {', '.join(sorted(extra))} here (an older installation?)")
+    for entry in _lines(archive, members, "history.jsonl"):
         for side in ("before", "after"):
             if entry.get(side):
                 check(entry[side], references.get(entry["table_name"], []))
+        if entry["table_name"] in references and str(entry["row_id"]).isdigit():
+            old_ids[entry["table_name"]].add(int(entry["row_id"]))
     if unknown:
         raise ArchiveError(f"Vocabulary entries unknown here: {', '.join(sorted(unknown))}; nothing was imported")
 
@@ -499,7 +614,7 @@ def state_import(
 
     # People: existing accounts (by e-mail) are reused as they are; new ones get no usable password.
     users_in: dict[str, int] = {}
-    for person in _lines(data.get("users.jsonl", b"")):
+    for person in _lines(archive, members, "users.jsonl"):
         email = person["email"]
         user = User.objects.filter(email__iexact=email).first()
         if user is None:
@@ -512,24 +627,21 @@ def state_import(
         users_in[email] = user.pk
 
     saved_files: list[str] = []
+    rows_written: dict[str, int] = {}
+    history_written = 0
     try:
         with (
             pghistory.context(**{"import": "state_import", "archive": source.get("slug", "")}),
             connection.cursor() as cursor,
         ):
             # New ids, in the old ids' order, for every row and every row history remembers.
-            old_ids: dict[str, set[int]] = defaultdict(set)
-            for table, table_rows in rows.items():
-                old_ids[table].update(row["id"] for row in table_rows)
-            for entry in history:
-                if entry["table_name"] in references and str(entry["row_id"]).isdigit():
-                    old_ids[entry["table_name"]].add(int(entry["row_id"]))
             id_map: dict[str, dict[int, int]] = {}
             for table, ids in old_ids.items():
                 cursor.execute(
                     "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(ids)]
                 )
                 id_map[table] = dict(zip(sorted(ids), (value for (value,) in cursor.fetchall()), strict=True))
+            del old_ids
 
             def decode(row: dict, refs: list[Reference]) -> dict:
                 row = dict(row)
@@ -551,22 +663,23 @@ def state_import(
 
             stored_names: dict[tuple[str, int, str], str] = {}
             for item in manifest.get("files") or []:
-                content = data.get(item["member"])
-                if content is None:
+                if item["member"] not in members:
                     raise ArchiveError(f"The archive lacks the file {item['member']}")
                 # A name of the importer's making, never the archive's (whose folders may belong to
                 # another State here): imported/<new State>/<table>/<its base name>.
                 base = os.path.basename(str(item["name"])) or "file"
                 try:
-                    new_name = default_storage.save(f"imported/{state.pk}/{item['table']}/{base}", ContentFile(content))
+                    with archive.open(item["member"]) as content:
+                        new_name = default_storage.save(f"imported/{state.pk}/{item['table']}/{base}", File(content))
                 except SuspiciousFileOperation as error:
                     raise ArchiveError(f"The archive names a file the storage refuses: {item['name']}") from error
                 saved_files.append(new_name)
                 stored_names[(item["table"], item["id"], item["column"])] = new_name
 
-            for table in _table_order(list(rows), references):
-                new_rows = []
-                for row in rows[table]:
+            def new_rows(table: str) -> Iterator[dict]:
+                for row in _lines(archive, members, f"tables/{table}.jsonl"):
+                    for column in generated[table]:
+                        row.pop(column, None)
                     new_row = decode(row, references[table])
                     for column in file_columns.get(table, []):
                         # Only a file the archive brought; any other stored path would point at
@@ -584,9 +697,11 @@ def state_import(
                         new_row["token_hash"] = hashlib.sha256(os.urandom(32)).hexdigest()
                     new_row["id"] = id_map[table][row["id"]]
                     new_row["state_id"] = state.pk
-                    new_rows.append(new_row)
-                for start in range(0, len(new_rows), CHUNK):
-                    chunk = new_rows[start : start + CHUNK]
+                    yield new_row
+
+            for table in _table_order(archived_tables, references):
+                rows_written[table] = 0
+                for chunk in _chunks(new_rows(table)):
                     columns = sorted({key for row in chunk for key in row})
                     names = ", ".join(quote(column) for column in columns)
                     cursor.execute(
@@ -594,39 +709,40 @@ def state_import(
                         f" SELECT {names} FROM jsonb_populate_recordset(NULL::{quote(table)}, %s::jsonb)",
                         [json.dumps(chunk)],
                     )
+                    rows_written[table] += len(chunk)
 
-            contexts = _lines(data.get("contexts.jsonl", b""))
-            if contexts:
+            for chunk in _chunks(_lines(archive, members, "contexts.jsonl")):
                 cursor.execute(
                     "INSERT INTO pghistory_context SELECT * FROM jsonb_populate_recordset(NULL::pghistory_context,"
                     " %s::jsonb) ON CONFLICT (id) DO NOTHING",
-                    [json.dumps(contexts)],
+                    [json.dumps(chunk)],
                 )
-            entries = []
-            for entry in history:
-                table = entry["table_name"]
-                refs = references.get(table, [])
-                table_map = id_map.get(table, {})
-                entry = dict(entry)
-                entry.pop("id", None)
-                entry["state_id"] = state.pk
-                entry["actor_id"] = users_in.get(entry.get("actor_id"))
-                if table == STATE_TABLE:
-                    # The State's own entries are the new State's.
-                    entry["row_id"] = str(state.pk)
-                if str(entry["row_id"]).isdigit() and int(entry["row_id"]) in table_map:
-                    entry["row_id"] = str(table_map[int(entry["row_id"])])
-                for side in ("before", "after"):
-                    if entry.get(side):
-                        value = decode(entry[side], refs)
-                        if "id" in value and value["id"] in table_map:
-                            value["id"] = table_map[value["id"]]
-                        if table == STATE_TABLE and "id" in value:
-                            value["id"] = state.pk
-                        if "state_id" in value:
-                            value["state_id"] = state.pk
-                        entry[side] = value
-                entries.append(entry)
+
+            def history_entries() -> Iterator[dict]:
+                for entry in _lines(archive, members, "history.jsonl"):
+                    table = entry["table_name"]
+                    refs = references.get(table, [])
+                    table_map = id_map.get(table, {})
+                    entry.pop("id", None)
+                    entry["state_id"] = state.pk
+                    entry["actor_id"] = users_in.get(entry.get("actor_id"))
+                    if table == STATE_TABLE:
+                        # The State's own entries are the new State's.
+                        entry["row_id"] = str(state.pk)
+                    if str(entry["row_id"]).isdigit() and int(entry["row_id"]) in table_map:
+                        entry["row_id"] = str(table_map[int(entry["row_id"])])
+                    for side in ("before", "after"):
+                        if entry.get(side):
+                            value = decode(entry[side], refs)
+                            if "id" in value and value["id"] in table_map:
+                                value["id"] = table_map[value["id"]]
+                            if table == STATE_TABLE and "id" in value:
+                                value["id"] = state.pk
+                            if "state_id" in value:
+                                value["state_id"] = state.pk
+                            entry[side] = value
+                    yield entry
+
             columns = [
                 "state_id",
                 "table_name",
@@ -639,12 +755,13 @@ def state_import(
                 "after",
             ]
             names = ", ".join(columns)
-            for start in range(0, len(entries), CHUNK):
+            for chunk in _chunks(history_entries()):
                 cursor.execute(
                     f"INSERT INTO {HISTORY_TABLE} ({names}) SELECT {names}"
                     f" FROM jsonb_populate_recordset(NULL::{HISTORY_TABLE}, %s::jsonb)",
-                    [json.dumps(entries[start : start + CHUNK])],
+                    [json.dumps(chunk)],
                 )
+                history_written += len(chunk)
             # Check every foreign key now, inside the import, not at commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
@@ -659,8 +776,8 @@ def state_import(
         action=PlatformAuditEntry.Action.CREATE,
         imported_from={"name": source.get("name"), "slug": source.get("slug"), "iso3": source.get("iso3")},
         archive_created_at=manifest.get("created_at"),
-        rows={table: len(table_rows) for table, table_rows in rows.items()},
-        history_entries=len(entries),
+        rows=rows_written,
+        history_entries=history_written,
         files=len(saved_files),
     )
     return state

@@ -16,7 +16,9 @@ Where the database comes from:
    superuser, not BYPASSRLS, not the owner), and ``nrtd_platform``, which work across States
    connects as — with passwords kept in ``.data/secrets.json``. For the tests, also
    ``nrtd_test_login``, which may take on the application's and the platform's roles
-   (docs/tenancy.md, "How the tests differ").
+   (docs/tenancy.md, "How the tests differ"). Besides them, ``nrtd_backup`` for ``manage.py
+   backup`` (``ensure_backup_role``, docs/operations.md); the superuser's URL is passed on as
+   ``DATABASE_ADMIN_URL`` (``manage.py restore``).
 2. ``DATABASE_URL`` names an ordinary role: it is used as the application role, and
    ``DATABASE_OWNER_URL`` and ``DATABASE_PLATFORM_URL`` must name the owner and platform roles
    (production-like; the tests also need ``NRTD_TEST_LOGIN_URL``).
@@ -66,6 +68,9 @@ ROLES = (
 # The tests' own connection: it works as the application's role and takes on the platform's for
 # cross-State work, inside the test's one transaction (nrtd/settings.py, CROSS_STATE_DATABASE).
 TEST_ROLES = (Role(TEST_LOGIN_ROLE, "NRTD_TEST_LOGIN_URL", member_of=(APP_ROLE, PLATFORM_ROLE)),)
+# Reads everything for pg_dump (docs/operations.md): pg_read_all_data and BYPASSRLS, nothing else;
+# not in ROLES, which are all NOBYPASSRLS.
+BACKUP_ROLE = "nrtd_backup"
 DATABASE_NAME = os.environ.get("NRTD_DATABASE_NAME", "nrtd")
 # Benchmarks seed their own database; sessions benchmarking at once on one server each name theirs.
 BENCH_DATABASE_NAME = os.environ.get("NRTD_BENCH_DATABASE_NAME", "nrtd_bench")
@@ -83,7 +88,7 @@ def _secrets() -> dict[str, str]:
     path = DATA_DIR / "secrets.json"
     values = json.loads(path.read_text()) if path.exists() else {}
     changed = False
-    for key in [_password_key(role.name) for role in (*ROLES, *TEST_ROLES)]:
+    for key in [_password_key(role.name) for role in (*ROLES, *TEST_ROLES)] + [_password_key(BACKUP_ROLE)]:
         if key not in values:
             values[key] = secrets.token_urlsafe(24)
             changed = True
@@ -124,11 +129,31 @@ def ensure_roles(admin_url: str, database: str = DATABASE_NAME, *, tests: bool =
             )
             for group in role.member_of:
                 admin.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(group), sql.Identifier(role.name)))
+        backup_password = values[_password_key(BACKUP_ROLE)]
+        ensure_backup_role(admin, backup_password)
         if not admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone():
             admin.execute(
                 sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(OWNER_ROLE))
             )
-        return {role.variable: _url_for(admin, role.name, values[_password_key(role.name)], database) for role in roles}
+        urls = {role.variable: _url_for(admin, role.name, values[_password_key(role.name)], database) for role in roles}
+        return {**urls, "DATABASE_BACKUP_URL": _url_for(admin, BACKUP_ROLE, backup_password, database)}
+
+
+def ensure_backup_role(admin: psycopg.Connection, password: str) -> None:
+    """Create (or refresh) the backup role: reads every table, row-level security bypassed for it alone.
+
+    Not superuser, owns nothing, writes nothing: ``pg_read_all_data`` (PostgreSQL 14+) gives
+    SELECT on every table and sequence, BYPASSRLS lets pg_dump read every State's rows (as the
+    owner it fails: the tables FORCE row-level security). docker/initdb.sh creates the same.
+    """
+    exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [BACKUP_ROLE]).fetchone()
+    verb = sql.SQL("ALTER") if exists else sql.SQL("CREATE")
+    admin.execute(
+        sql.SQL("{} ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE BYPASSRLS PASSWORD {}").format(
+            verb, sql.Identifier(BACKUP_ROLE), sql.Literal(password)
+        )
+    )
+    admin.execute(sql.SQL("GRANT pg_read_all_data TO {}").format(sql.Identifier(BACKUP_ROLE)))
 
 
 def _forget_dead_handles(folder: Path) -> None:
@@ -170,7 +195,8 @@ def prepare_database(database: str = DATABASE_NAME, *, tests: bool = False) -> t
                 " and DATABASE_PLATFORM_URL to the role of cross-State work."
             )
         return {}, None
-    return ensure_roles(url, database, tests=tests), server
+    # The superuser stays at hand for what needs one (manage.py restore: docs/operations.md).
+    return {**ensure_roles(url, database, tests=tests), "DATABASE_ADMIN_URL": url}, server
 
 
 def manage(*args: str, env: dict[str, str]) -> None:

@@ -207,6 +207,11 @@ for _alias, _config in DATABASES.items():
         _config["OPTIONS"]["options"] = f"{_options} -c statement_timeout={NRTD_WEB_STATEMENT_TIMEOUT}".strip()
     _config["TEST"] = {"NAME": envstr("NRTD_TEST_DATABASE_NAME", "test_nrtd")}
 DATABASE_ROUTERS = ["nrtd.db.OwnerMigratesRouter"]
+# Backups (docs/operations.md): manage.py backup reads as DATABASE_BACKUP_URL (the nrtd_backup
+# role: reads everything, BYPASSRLS) and manage.py restore writes as DATABASE_ADMIN_URL (a
+# superuser of the target server); neither is a connection of the running site.
+DATABASE_BACKUP_URL = envsecret("DATABASE_BACKUP_URL")
+DATABASE_ADMIN_URL = envsecret("DATABASE_ADMIN_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions ----------------------------------------------------------------------

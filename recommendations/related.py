@@ -133,6 +133,7 @@ import html
 import itertools
 import math
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -238,6 +239,60 @@ def suggest_groups(items: Sequence[Item], *, threshold: float | None = None) -> 
     ]
     suggestions.sort(key=lambda suggestion: (-suggestion.score, suggestion.ids))
     return suggestions
+
+
+# Above this many items, items are compared only within blocks of at most this many (below:
+# one block, every pair considered). 5,000 texts take 3-5 s and well under 200 MB (bench/related.py).
+BLOCK_SIZE = 5000
+
+
+def blocking_stems(text: str) -> tuple[str, ...]:
+    """The stems of a text's main requests (not its examples), each once: what ``blocks`` reads."""
+    # Without the phrases of ``canonical`` (a third of the cost): the words of a named instrument
+    # or institution are as rare, and as shared, as the concept they make.
+    parts = _weighted_parts(normalise(text))
+    return tuple(sorted({sys.intern(token) for part in parts for token, weight in part if weight >= 1.0}))
+
+
+def blocks(stems: dict[int, tuple[str, ...]], *, size: int | None = None) -> list[list[int]]:
+    """The ids in blocks of at most ``size`` that hold the items likely to ask the same thing together.
+
+    All in one block when they fit (every pair is then considered). Otherwise each item is keyed
+    by the rarest stem of its main requests that another item shares (texts asking the same thing
+    share their rarest words: copies and near-copies always do), ordered by key and, within a
+    key, by its stems rarest first, and the order is cut into blocks of ``size``: one key's items
+    stay together unless there are more than ``size`` of them, and keys with few items share a
+    block. Memory and time then grow linearly with the State: ``suggest_groups`` runs on one
+    block at a time. Pairs whose rarest shared stems differ, in different blocks, are not
+    compared (measured in bench/related.py).
+    """
+    size = BLOCK_SIZE if size is None else size
+    if len(stems) <= size:
+        return [list(stems)] if stems else []
+    frequency: dict[str, int] = defaultdict(int)
+    for item_stems in stems.values():
+        for stem in item_stems:
+            frequency[stem] += 1
+
+    def order(pk: int, item_stems: tuple[str, ...]) -> tuple:
+        shared = sorted((frequency[stem], stem) for stem in item_stems if frequency[stem] > 1)
+        return (shared[0][1] if shared else "\uffff", [stem for _count, stem in shared], pk)
+
+    keyed = sorted(order(pk, item_stems) for pk, item_stems in stems.items())
+    result: list[list[int]] = []
+    current: list[int] = []
+    for _key, members in itertools.groupby(keyed, key=lambda entry: entry[0]):
+        ids = [entry[2] for entry in members]
+        if current and len(current) + len(ids) > size:
+            result.append(current)
+            current = []
+        while len(ids) > size:
+            result.append(ids[:size])
+            ids = ids[size:]
+        current.extend(ids)
+    if current:
+        result.append(current)
+    return result
 
 
 @dataclass(frozen=True)

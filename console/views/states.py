@@ -1,10 +1,10 @@
 """The hosting office's console: every State with its figures, creating one, suspending, resuming,
 archiving and deleting it, and support mode."""
 
-import io
+import tempfile
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -183,15 +183,18 @@ class StateExportView(PlatformAdminMixin, View):
 
     def post(self, request, pk):
         state = get_object_or_404(State, pk=pk)
-        archive = io.BytesIO()  # console.archive reads and writes whole archives in memory anyway
+        # Written to a temporary file and sent from it: the archive streams, whatever the State's size.
+        archive = tempfile.TemporaryFile()  # noqa: SIM115 (FileResponse closes it once sent)
         try:
             state_export(state=state, fileobj=archive, actor=request.user)
         except ArchiveError as error:
+            archive.close()
             messages.error(request, _("The State could not be exported: %(reason)s") % {"reason": error})
             return redirect("platform:state-detail", pk=state.pk)
-        response = HttpResponse(archive.getvalue(), content_type="application/zip")
-        response["Content-Disposition"] = f'attachment; filename="{state.slug}-export.zip"'
-        return response
+        archive.seek(0)
+        return FileResponse(
+            archive, as_attachment=True, filename=f"{state.slug}-export.zip", content_type="application/zip"
+        )
 
 
 class PlatformStatisticsView(PlatformAdminMixin, TemplateView):

@@ -245,7 +245,8 @@ def test_the_console_downloads_a_states_archive(client, planted):
     sign_in(client, planted.platform_admin)
     response = client.post(reverse("platform:state-export", kwargs={"pk": planted.a.state.pk}))
     assert response["Content-Disposition"] == 'attachment; filename="alpha-export.zip"'
-    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+    assert response.streaming  # sent from a temporary file, not built in memory
+    with zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content))) as archive:
         manifest = json.loads(archive.read("manifest.json"))
         everything = b"".join(archive.read(name) for name in archive.namelist())
     assert manifest["state"]["slug"] == "alpha"

@@ -108,3 +108,29 @@ def test_odd_ids_in_a_confirmation_are_ignored(client, planted, asks):
         follow=True,
     )
     assert [str(m) for m in response.context["messages"]] == ["Keep at least two recommendations to confirm a group."]
+
+
+def test_in_small_chunks_and_blocks_the_same_groups_are_found(planted, asks, monkeypatch):
+    """A large State is read a chunk at a time and suggested a block at a time (recommendations.related.blocks):
+    forced down to chunks and blocks of two, the copies still meet and nothing else is grouped."""
+    state = planted.a.state
+    with state_context(state):
+        Recommendation.objects.bulk_create(
+            [
+                Recommendation(state=state, mechanism=asks[0].mechanism, symbol="A/HRC/34/15", text_en=text)
+                for text in (
+                    "Reduce overcrowding in prisons, including pre-trial detention (Chile)",
+                    "Abolish the death penalty (Italy)",
+                )
+            ]
+        )
+        expected_count = related_suggestions_refresh(state=state)
+        expected = open_groups()
+    monkeypatch.setattr("recommendations.suggestions.READ_CHUNK", 2)
+    monkeypatch.setattr("recommendations.related.BLOCK_SIZE", 2)
+    with state_context(state):
+        recommendations = Recommendation.objects.count()
+        assert related_suggestions_refresh(state=state) == expected_count
+        assert sorted(open_groups()) == sorted(expected)
+    assert expected_count == 2 and sorted([asks[0].pk, asks[1].pk]) in expected
+    assert recommendations > 4

@@ -478,3 +478,29 @@ def test_an_item_without_paragraph_behaves_as_before():
 
     assert suggest_groups(without, threshold=0.01) == suggest_groups(plain, threshold=0.01)
     assert suggest_groups(one_without, threshold=0.01) == suggest_groups(plain, threshold=0.01)
+
+
+def test_blocks_cover_every_item_once_within_their_size_and_keep_copies_together():
+    from recommendations.related import blocking_stems, blocks
+
+    texts = {
+        1: f"Ratify the {CED} (France);",
+        2: f"Consider ratifying the {CED} (Niger);",
+        3: "Take measures to reduce overcrowding in prisons (Denmark);",
+        4: "Reduce overcrowding in prisons, including pre-trial detention (Chile);",
+        5: "Abolish the death penalty (Italy);",
+        6: "Abolish the death penalty for all crimes (Spain);",
+        7: "Adopt a national action plan on business and human rights (Germany);",
+    }
+    stems = {pk: blocking_stems(text) for pk, text in texts.items()}
+
+    assert blocks(stems) == [list(texts)]  # all fit: one block, every pair considered
+    small = blocks(stems, size=2)
+    assert sorted(pk for block in small for pk in block) == sorted(texts)
+    assert all(1 <= len(block) <= 2 for block in small)
+    together = {frozenset(block) for block in small}
+    assert {frozenset({1, 2}), frozenset({3, 4}), frozenset({5, 6})} <= together
+    # The examples are not the request: they do not decide the block.
+    assert blocking_stems("Combat trafficking in persons, including children and women") == blocking_stems(
+        "Combat trafficking in persons (Chile)"
+    )

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 
 from console.archive import ArchiveError, state_export
@@ -17,6 +19,8 @@ class Command(BaseCommand):
             with open(path, "wb") as fileobj:
                 manifest = state_export(state=state, fileobj=fileobj)
         except ArchiveError as error:
+            # The archive is written as it is read: a refused export leaves no half-written file.
+            Path(path).unlink(missing_ok=True)
             raise CommandError(str(error)) from error
         rows = sum(manifest["tables"].values())
         self.stdout.write(
