@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -53,10 +54,19 @@ class BackupError(Exception):
     """The backup or the restore cannot be made; the message says why."""
 
 
+def _embedded_bin() -> str:
+    """The folder of the embedded PostgreSQL's own programs (the pgserver package, when installed:
+    ``make run`` and ``make test`` without ``DATABASE_URL`` use its server, of its own version)."""
+    spec = importlib.util.find_spec("pgserver")
+    if spec is None or spec.origin is None:
+        return ""
+    return str(Path(spec.origin).parent / "pginstall" / "bin")
+
+
 def pg_program(name: str, server_version_num: int) -> str:
     """The path of the PostgreSQL client program ``name`` of the server's major version."""
     major = server_version_num // 10000
-    folders = [os.environ.get("NRTD_PG_BIN", ""), f"/usr/lib/postgresql/{major}/bin"]
+    folders = [os.environ.get("NRTD_PG_BIN", ""), f"/usr/lib/postgresql/{major}/bin", _embedded_bin()]
     candidates = [str(Path(folder) / name) for folder in folders if folder]
     candidates.append(shutil.which(name) or "")
     for candidate in candidates:

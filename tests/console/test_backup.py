@@ -51,10 +51,10 @@ def target(urls):
 
 
 @pytest.fixture
-def broker():
-    client = redis.Redis.from_url(os.environ["NRTD_TEST_REDIS_URL"])
+def broker(redis_service):
+    client = redis.Redis.from_url(redis_service.redis_url)
     client.delete(BROKER_KEY)
-    yield os.environ["NRTD_TEST_REDIS_URL"], client
+    yield redis_service.redis_url, client
     client.delete(BROKER_KEY)
 
 
