@@ -15,8 +15,6 @@ Imported by ``bench/related.py`` and ``bench/state_archive.py`` (Django set up b
 
 from __future__ import annotations
 
-import csv
-import json
 import random
 import sys
 import time
@@ -24,6 +22,8 @@ from pathlib import Path
 
 from django.db import connection, connections
 
+# The search bench's texts and its one-statement INSERT (importing it sets Django up, already done).
+from bench.search import insert_rows, pg_array, texts
 from recommendations.models import AffectedGroup, Entity, Mechanism, Recommendation, SdgTarget, Theme
 from tenants.models import State
 from tenants.scoping import cross_state_access, state_context
@@ -33,36 +33,6 @@ SAMPLES = ROOT / "tests" / "fixtures" / "samples"
 SLUG = "bench-big"
 LANGUAGES = ("en", "fr", "es", "ar", "ru", "zh")
 BATCH = 5000
-
-COLUMNS = (
-    "state_id bigint, mechanism_id bigint, symbol text, paragraph text, issued_on date, upr_cycle int,"
-    " position text, text text, text_en text, text_fr text, text_es text, text_ar text, text_ru text,"
-    " text_zh_hans text, theme_ids text, affected_group_ids text, sdg_target_ids text, lead_entity_id bigint,"
-    " supporting_entity_ids text"
-)
-NAMES = [column.split()[0] for column in COLUMNS.split(", ")]
-
-
-def texts() -> tuple[list[str], list[dict[str, str]]]:
-    """English texts from UPR Info's sessions 1-5, and the UHRI sample's texts in six languages."""
-    english = []
-    with open(SAMPLES / "upr-info-sessions-1-5.csv", encoding="mac_roman", newline="") as handle:
-        for row in csv.DictReader(handle):
-            text = " ".join((row.get("Text") or "").split())
-            if 20 < len(text) < 1500:
-                english.append(text)
-    multilingual = []
-    with open(SAMPLES / "uhri-api-records-sample.jsonl", encoding="utf-8") as handle:
-        for line in handle:
-            record = json.loads(line)
-            entry = {lang: " ".join(str(record.get(lang) or "").split()) for lang in LANGUAGES}
-            if all(entry.values()):
-                multilingual.append(entry)
-    return english, multilingual
-
-
-def _pg_array(ids: list[int]) -> str:
-    return "{" + ",".join(map(str, ids)) + "}"
 
 
 def _variant(english: list[str], n: int, rng: random.Random) -> str:
@@ -93,27 +63,14 @@ def _insert(state: State, entities: list[int], numbers: range, corpus: dict, rng
                 ["supported", "noted", "partially_supported", "pending", ""][n % 5],
                 languages[0],
                 *languages,
-                _pg_array(rng.sample(corpus["themes"], 1 + n % 3)),
-                _pg_array(rng.sample(corpus["groups"], n % 3)),
-                _pg_array(rng.sample(corpus["targets"], n % 2)),
+                pg_array(rng.sample(corpus["themes"], 1 + n % 3)),
+                pg_array(rng.sample(corpus["groups"], n % 3)),
+                pg_array(rng.sample(corpus["targets"], n % 2)),
                 entities[n % 30],
-                _pg_array([entities[(n * 7) % 30]] if n % 4 == 0 else []),
+                pg_array([entities[(n * 7) % 30]] if n % 4 == 0 else []),
             )
         )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO recommendations_recommendation (state_id, mechanism_id, symbol, paragraph, issued_on,"
-            " upr_cycle, position, text, text_en, text_fr, text_es, text_ar, text_ru, text_zh_hans, theme_ids,"
-            " affected_group_ids, sdg_target_ids, lead_entity_id, supporting_entity_ids, external_id,"
-            " annotation_type, published, created_at, updated_at, import_hash, import_key, review_flags,"
-            " sdg_goal_ids, recommending_country_ids)"
-            " SELECT r.state_id, r.mechanism_id, r.symbol, r.paragraph, r.issued_on, r.upr_cycle, r.position, r.text,"
-            " r.text_en, r.text_fr, r.text_es, r.text_ar, r.text_ru, r.text_zh_hans, r.theme_ids::bigint[],"
-            " r.affected_group_ids::bigint[], r.sdg_target_ids::bigint[], r.lead_entity_id,"
-            " r.supporting_entity_ids::bigint[], '', 'recommendation', true, now(), now(), '', '', '[]', '{}', '{}'"
-            f" FROM json_to_recordset(%s::json) AS r({COLUMNS})",
-            [json.dumps([dict(zip(NAMES, row, strict=True)) for row in rows])],
-        )
+    insert_rows(rows)
 
 
 def seed(records: int = 100_000, *, slug: str = SLUG) -> State:

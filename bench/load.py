@@ -53,33 +53,12 @@ from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from bench import bigstate  # noqa: E402
+from bench.search import WORDS  # noqa: E402
 from recommendations.models import Entity, Recommendation  # noqa: E402
 from tenants.models import Membership, State, User  # noqa: E402
 from tenants.scoping import cross_state_access, state_context  # noqa: E402
 
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9")
-WORDS = [
-    "education",
-    "women",
-    "torture",
-    "migrants",
-    "disabilities",
-    "corruption",
-    "journalists",
-    "trafficking",
-    "prison",
-    "children",
-    "indigenous",
-    "discrimination",
-    "police",
-    "health",
-    "judiciary",
-    "refugees",
-    "poverty",
-    "minorities",
-    "elections",
-    "water",
-]
 PHRASES = ['"human rights defenders"', '"death penalty"', '"domestic violence"', '"freedom of expression"']
 PEOPLE = 20
 TIMEOUT = 30  # seconds a client waits for an answer (then counted as status 0)

@@ -174,6 +174,15 @@ def insert_batch(state: State, entities: list[int], numbers: range, corpus: Corp
                 pg_array([entities[(n * 7) % 30]] if n % 4 == 0 else []),
             )
         )
+    insert_rows(rows)
+
+
+NAMES = [column.split()[0] for column in COLUMNS.split(", ")]
+
+
+def insert_rows(rows: list[tuple]) -> None:
+    """One INSERT of recommendations given as tuples in the order of ``COLUMNS`` (one statement:
+    the triggers run once). bench/bigstate.py seeds through it too."""
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO recommendations_recommendation (state_id, mechanism_id, symbol, paragraph, issued_on,"
@@ -188,9 +197,6 @@ def insert_batch(state: State, entities: list[int], numbers: range, corpus: Corp
             f" FROM json_to_recordset(%s::json) AS r({COLUMNS})",
             [json.dumps([dict(zip(NAMES, row, strict=True)) for row in rows])],
         )
-
-
-NAMES = [column.split()[0] for column in COLUMNS.split(", ")]
 
 
 def seed(records: int, states: int, big: int) -> State:

@@ -17,7 +17,6 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -32,20 +31,11 @@ from imports.services import import_job_start
 from recommendations.models import Recommendation
 from tenants.models import HistoryEntry
 from tenants.scoping import state_context
+from tests.fault_helpers import database_url
 from tests.imports.test_jobs import uhri_record
 
 pytestmark = pytest.mark.broker
 RECORDS = 20_000
-
-
-def database_url() -> str:
-    """The test database's URL for the worker process (a socket folder, as the embedded
-    PostgreSQL gives, goes into the host part percent-encoded)."""
-    config = settings.DATABASES["default"]
-    password = f":{quote(config['PASSWORD'], safe='')}" if config.get("PASSWORD") else ""
-    host = quote(config["HOST"], safe="") if config["HOST"].startswith("/") else config["HOST"]
-    port = f":{config['PORT']}" if config.get("PORT") else ""
-    return f"postgresql://{quote(config['USER'], safe='')}{password}@{host}{port}/{config['NAME']}"
 
 
 def children_of(pid: int) -> list[int]:
