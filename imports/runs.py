@@ -165,8 +165,15 @@ LOST_CONNECTION_CODES = {"57P01", "57P02", "57P03"}
 
 
 def connection_lost(error: DatabaseError) -> bool:
-    """Whether the import failed because its connection died (rather than a refused statement)."""
-    if getattr(error.__cause__, "sqlstate", None) in LOST_CONNECTION_CODES or isinstance(error, InterfaceError):
+    """Whether the import failed because its connection died (rather than a refused statement).
+
+    The server's own refusals carry a SQLSTATE; an OperationalError without one comes from the
+    client library: the connection itself failed ("server closed the connection unexpectedly",
+    seen while the connection still looked open)."""
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in LOST_CONNECTION_CODES or isinstance(error, InterfaceError):
+        return True
+    if isinstance(error, OperationalError) and cause is not None and getattr(cause, "sqlstate", "") is None:
         return True
     raw = connections[DEFAULT_DB_ALIAS].connection
     return isinstance(error, OperationalError) and (raw is None or raw.closed)
